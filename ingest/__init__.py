@@ -1,0 +1,1 @@
+"""Report text → typed records with provenance. Knows nothing of RDF or Flask."""
