@@ -1,0 +1,143 @@
+"""Extracted counts set beside every figure the reports state about themselves.
+
+Each stated figure (:class:`StatedStatistic`) is matched to the same count computed from the
+extracted actions where one can be computed. Figures that the same report states twice with
+different values (a report contradicting itself) are flagged, each with its own line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingest.records import Action, ParsedReport, StatedStatistic
+
+#: Qualifiers that say where a figure is stated rather than what it counts.
+_WHERE_QUALIFIERS = {"section"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileRow:
+    """One stated figure beside the extracted one."""
+
+    report: str
+    key: str
+    qualifiers: tuple[tuple[str, str], ...]
+    stated: float
+    unit: str
+    file: str
+    line: int
+    extracted: float | None  # None: nothing extracted to compare with
+    status: str  # "match", "differs", "not extracted"
+    contradicts: tuple[tuple[float, int], ...] = ()  # other values the same report states, with lines
+
+    @property
+    def what(self) -> str:
+        """A readable description of what is counted."""
+        quals = ", ".join(f"{k}={v}" for k, v in self.qualifiers if k not in _WHERE_QUALIFIERS)
+        return f"{self.key}({quals})" if quals else self.key
+
+
+def _edition_of(stat: StatedStatistic, report_years: dict[str, int]) -> int:
+    year = stat.qualifier("year")
+    return int(year) if year else report_years[stat.report]
+
+
+def _matching(actions: Sequence[Action], stat: StatedStatistic) -> list[Action]:
+    out = list(actions)
+    objective = stat.qualifier("objective")
+    if objective is not None:
+        out = [a for a in out if a.objective == int(objective)]
+    actor_type = stat.qualifier("actor_type")
+    if actor_type is not None:
+        out = [a for a in out if a.actor_type == actor_type]
+    return out
+
+
+def _count_actions(actions: Sequence[Action], stat: StatedStatistic) -> float:
+    return float(len(_matching(actions, stat)))
+
+
+def _count_participants(actions: Sequence[Action], stat: StatedStatistic) -> float:
+    return float(len({actor for a in _matching(actions, stat) for actor in a.actors}))
+
+
+def _count_challenges(actions: Sequence[Action], stat: StatedStatistic) -> float:
+    return float(sum(len(a.challenges) for a in _matching(actions, stat)))
+
+
+def _share(flag: Callable[[Action], bool]) -> Callable[[Sequence[Action], StatedStatistic], float]:
+    def compute(actions: Sequence[Action], stat: StatedStatistic) -> float:
+        pool = _matching(actions, stat)
+        return round(100.0 * sum(1 for a in pool if flag(a)) / len(pool), 1) if pool else 0.0
+
+    return compute
+
+
+#: How to compute, from the extracted actions of one edition, the figure a stated key names.
+EXTRACTORS: dict[str, Callable[[Sequence[Action], StatedStatistic], float]] = {
+    "actions": _count_actions,
+    "participants": _count_participants,
+    "challenges": _count_challenges,
+    "gender_focus_share": _share(lambda a: a.gender_focus),
+    "disability_focus_share": _share(lambda a: a.disability_focus),
+}
+
+
+def reconcile(reports: Sequence[ParsedReport]) -> list[ReconcileRow]:
+    """Every stated figure of every report beside its extracted counterpart, in report order."""
+    report_years = {r.info.slug: r.info.year for r in reports}
+    actions_by_edition: dict[int, list[Action]] = defaultdict(list)
+    for r in reports:
+        actions_by_edition[r.info.year].extend(r.actions)
+
+    stats = [s for r in reports for s in r.statistics]
+    groups: dict[tuple, list[StatedStatistic]] = defaultdict(list)
+    for s in stats:
+        what = tuple((k, v) for k, v in s.qualifiers if k not in _WHERE_QUALIFIERS)
+        groups[(s.report, s.key, what, s.unit)].append(s)
+
+    rows = []
+    for s in stats:
+        what = tuple((k, v) for k, v in s.qualifiers if k not in _WHERE_QUALIFIERS)
+        others = tuple(
+            (o.value, o.source.line_start) for o in groups[(s.report, s.key, what, s.unit)] if o.value != s.value
+        )
+        edition = _edition_of(s, report_years)
+        pool = actions_by_edition.get(edition, [])
+        extractor = EXTRACTORS.get(s.key)
+        if extractor is None or not pool:
+            extracted, status = None, "not extracted"
+        else:
+            extracted = extractor(pool, s)
+            status = "match" if abs(extracted - s.value) < 1e-9 else "differs"
+        rows.append(
+            ReconcileRow(
+                report=s.report, key=s.key, qualifiers=s.qualifiers, stated=s.value, unit=s.unit,
+                file=s.source.file, line=s.source.line_start, extracted=extracted, status=status,
+                contradicts=others,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def format_rows(rows: Sequence[ReconcileRow], only_differences: bool = False) -> str:
+    """A plain-text table of reconcile rows, differences and contradictions marked."""
+    out = [f"{'stated figure':58} {'stated':>8} {'extracted':>9}  status       source"]
+    for r in rows:
+        if only_differences and r.status == "match" and not r.contradicts:
+            continue
+        extracted = "-" if r.extracted is None else f"{r.extracted:g}"
+        unit = "%" if r.unit == "percent" else ""
+        line = f"{r.what[:58]:58} {r.stated:>7g}{unit:1} {extracted:>9}  {r.status:12} {r.file}:{r.line}"
+        if r.contradicts:
+            also = "; ".join(f"{v:g} at line {ln}" for v, ln in r.contradicts)
+            line += f"  [report contradicts itself: also {also}]"
+        out.append(line)
+    counts = defaultdict(int)
+    for r in rows:
+        counts[r.status] += 1
+    out.append("")
+    out.append(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    return "\n".join(out)
