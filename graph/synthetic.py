@@ -6,7 +6,6 @@ import random
 
 from graph.build_rdf import InstitutionInfo
 from ingest.records import (
-    CHAPTER_ACTOR_TYPES,
     Action,
     CategoryDefinition,
     Challenge,
