@@ -1,0 +1,461 @@
+"""Queries: parse, filter, facet, highlight, suggest, page; "acciones similares".
+
+Query syntax (whoosh's, in Spanish-friendly form):
+
+* words are ANDed; ``OR``, ``AND``, ``NOT`` (upper case), ``-palabra`` to exclude, parentheses;
+* ``"frase exacta"``; ``migra*`` prefix; ``palabra~`` fuzzy;
+* field filters: ``objetivo:7``, ``institucion:INM``, ``estado:"Estado de México"`` (or a demonym,
+  ``estado:mexiquense``), ``socio:OIM``, ``edicion:2024``, ``poblacion:nna``, ``tipo:APF``,
+  ``categoria:falta-recursos``, ``tipo_accion:capacitacion``; text fields ``titulo:``,
+  ``descripcion:``, ``resultados:``, ``retos:``.
+
+Accents and case never matter. Queries longer than :data:`MAX_QUERY_CHARS` (500) characters are cut
+at a word boundary (the answer says ``"truncated": true``); control characters become spaces.
+Unbalanced quotes or parentheses and lone operators are read leniently by whoosh's parser (they give
+results, possibly none). An unknown field name, a malformed objective or edition, bad paging or an
+unknown sort raise :class:`SearchQueryError` (the API answers 400). An unknown facet *value* is not
+an error: it matches nothing and the answer carries a warning.
+
+Facet counts are computed over the whole result set (query and every filter applied), not only the
+page shown.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections import Counter
+from typing import Any
+
+from whoosh import highlight, qparser, sorting
+from whoosh import query as wq
+
+from search.analysis import fold, normalise_key, spanish_stopwords
+from search.index import FACET_ALIAS_KIND, FACETS, SNIPPET_FIELDS, TEXT_FIELDS, SearchIndex
+
+MAX_QUERY_CHARS = 500
+MAX_PER_PAGE = 100
+MAX_CLAUSES = 300
+FEW_HITS = 3  # below this many hits, look for a "¿Quiso decir…?" suggestion
+SORTS = ("relevance", "edition", "objective")
+
+#: Names accepted in the query string and in filter dicts (folded) → schema field.
+FIELD_NAMES: dict[str, str] = {
+    **{n: "title" for n in ("titulo", "title")},
+    **{n: "description" for n in ("descripcion", "description")},
+    **{n: "results" for n in ("resultados", "resultado", "results")},
+    **{n: "challenges" for n in ("retos", "reto", "challenges")},
+    **{n: "objective" for n in ("objetivo", "objective", "obj")},
+    **{n: "institution" for n in ("institucion", "institution", "inst", "actor", "actors")},
+    **{n: "actor_type" for n in ("tipo", "tipo_actor", "actor_type", "actortype")},
+    **{n: "state" for n in ("estado", "entidad", "state")},
+    **{n: "partner" for n in ("socio", "socios", "aliado", "partner")},
+    **{n: "edition" for n in ("edicion", "edition", "ano", "year")},
+    **{n: "population" for n in ("poblacion", "population")},
+    **{n: "challenge_category" for n in ("categoria", "categoria_reto", "challenge_category")},
+    **{n: "action_type" for n in ("tipo_accion", "action_type")},
+}
+
+_FIELD_PREFIX = re.compile(r"(?<![\w.:])([^\W\d][\w]*):")
+_WORD = re.compile(r"(?<![\w:*~])([^\W\d_]{3,})(?![\w:*~])")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+class SearchQueryError(ValueError):
+    """A query the search cannot run; ``message`` is for the user (the API answers 400)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class MarkFormatter(highlight.Formatter):
+    """Wraps matched words in ``<mark>``; escapes every other character of the text."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
+
+
+# --------------------------------------------------------------------------------------------
+# cleaning and parsing
+
+
+def clean_query(text: object) -> tuple[str, bool]:
+    """Control characters → spaces, white space collapsed, cut to :data:`MAX_QUERY_CHARS`.
+
+    Returns the cleaned text and whether it was truncated.
+    """
+    if text is None:
+        return "", False
+    if not isinstance(text, str):
+        raise SearchQueryError("La consulta debe ser texto.", f"got {type(text).__name__}")
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, False
+    cut = text[:MAX_QUERY_CHARS]
+    space = cut.rfind(" ")
+    if space > MAX_QUERY_CHARS * 0.8:
+        cut = cut[:space]
+    return cut.strip(), True
+
+
+def _rewrite_fields(text: str) -> str:
+    """Map Spanish field names to schema names; reject unknown ones; a colon before a space is text."""
+    segments = text.split('"')
+    out = []
+    for i, segment in enumerate(segments):
+        if i % 2 == 1 and i < len(segments) - 1:  # inside a closed phrase: leave alone
+            out.append(segment)
+            continue
+        is_last = i == len(segments) - 1
+
+        def repl(m: re.Match[str], seg: str = segment, last: bool = is_last) -> str:
+            end = m.end()
+            at_end = end == len(seg)
+            if (at_end and last) or (not at_end and seg[end].isspace()):
+                return m.group(1) + " "  # "Retos: ..." is text, not a field
+            name = fold(m.group(1))
+            if name not in FIELD_NAMES:
+                known = ", ".join(sorted({"titulo", "descripcion", "resultados", "retos", "objetivo", "institucion",
+                                          "tipo", "estado", "socio", "edicion", "poblacion", "categoria",
+                                          "tipo_accion"}))  # fmt: skip
+                raise SearchQueryError(f"Campo desconocido «{m.group(1)}».", f"Campos válidos: {known}.")
+            return FIELD_NAMES[name] + ":"
+
+        out.append(_FIELD_PREFIX.sub(repl, segment))
+    return '"'.join(out)
+
+
+def _parser(sx: SearchIndex) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), sx.ix.schema, fieldboosts=TEXT_FIELDS)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+def resolve_facet_value(sx: SearchIndex, facet: str, raw: str, warnings: list[str]) -> str:
+    """The indexed key a facet value (display value, alias, slug, code…) stands for.
+
+    Malformed objectives and editions raise :class:`SearchQueryError`; unknown values are kept (they
+    match nothing) with a warning.
+    """
+    raw = str(raw).strip()
+    key = normalise_key(raw)
+    keys = sx.display.get(facet, {})
+    if facet == "objective":
+        digits = key.removeprefix("objetivo").strip()
+        if not digits.isdigit() or not 1 <= int(digits) <= 23:
+            raise SearchQueryError(f"Objetivo no válido: «{raw}».", "El objetivo es un número del 1 al 23.")
+        return str(int(digits))
+    if facet == "edition":
+        if not re.fullmatch(r"\d{4}", key):
+            detail = "La edición es un año de cuatro cifras, p. ej. 2024."
+            raise SearchQueryError(f"Edición no válida: «{raw}».", detail)
+        return key
+    if key in keys:
+        return key
+    kind = FACET_ALIAS_KIND.get(facet)
+    if kind:
+        canonical = sx.aliases.resolve(kind, raw)
+        if canonical is not None and normalise_key(canonical) in keys:
+            return normalise_key(canonical)
+    loose = re.sub(r"[\s_-]+", " ", key)
+    for k in keys:
+        if re.sub(r"[\s_-]+", " ", k) == loose:
+            return k
+    warnings.append(f"Valor desconocido para «{facet}»: «{raw}».")
+    return key
+
+
+def parse_query(sx: SearchIndex, text: str, warnings: list[str]) -> wq.Query | None:
+    """The whoosh query for cleaned ``text`` (None when it is empty)."""
+    if not text:
+        return None
+    rewritten = _rewrite_fields(text)
+    try:
+        q = _parser(sx).parse(rewritten)
+    except Exception as exc:  # whoosh's parser is lenient; this is a last guard
+        raise SearchQueryError("No se pudo interpretar la consulta.", str(exc)) from exc
+
+    def fix(node: wq.Query) -> wq.Query:
+        if type(node) is wq.Term and node.fieldname in FACETS:
+            key = resolve_facet_value(sx, node.fieldname, node.text, warnings)
+            return wq.Term(node.fieldname, key, boost=node.boost)
+        return node
+
+    try:
+        q = q.accept(fix).normalize()
+    except SearchQueryError:
+        raise
+    except Exception as exc:
+        raise SearchQueryError("No se pudo interpretar la consulta.", str(exc)) from exc
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        warnings.append("La consulta no contiene palabras que buscar.")
+        return q
+    leaves = sum(1 for _ in q.leaves()) if not q.is_leaf() else 1
+    if leaves > MAX_CLAUSES:
+        raise SearchQueryError("La consulta es demasiado compleja.", f"{leaves} cláusulas; máximo {MAX_CLAUSES}.")
+    return q
+
+
+def normalise_filters(filters: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Filter names mapped to facet names (Spanish names accepted); values as a list of strings."""
+    out: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        facet = FIELD_NAMES.get(fold(str(name)).replace("-", "_"), str(name))
+        if facet not in FACETS:
+            raise SearchQueryError(f"Filtro desconocido «{name}».", f"Filtros válidos: {', '.join(FACETS)}.")
+        if values is None:
+            continue
+        if isinstance(values, str | int):
+            values = [values]
+        flat = []
+        for v in values:
+            if not isinstance(v, str | int):
+                raise SearchQueryError(f"Valor no válido para «{name}».", repr(v)[:80])
+            flat.extend(part for part in str(v).split(",") if part.strip())
+        if flat:
+            out.setdefault(facet, []).extend(flat)
+    return out
+
+
+def build_filter(sx: SearchIndex, filters: dict[str, list[str]], warnings: list[str]) -> wq.Query | None:
+    """AND across facets, OR within one facet."""
+    parts = []
+    for facet, values in filters.items():
+        keys = sorted({resolve_facet_value(sx, facet, v, warnings) for v in values})
+        parts.append(wq.Or([wq.Term(facet, k) for k in keys]) if len(keys) > 1 else wq.Term(facet, keys[0]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# searching
+
+
+def _sortedby(sort: str, has_words: bool) -> list[sorting.FacetType] | None:
+    by_key = sorting.FieldFacet("key")
+    if sort == "edition" or (sort == "relevance" and not has_words):
+        return [sorting.FieldFacet("edition_n", reverse=True), sorting.ScoreFacet(), by_key]
+    if sort == "objective":
+        by_edition = sorting.FieldFacet("edition_n", reverse=True)
+        return [sorting.FieldFacet("objective_n"), by_edition, sorting.ScoreFacet(), by_key]
+    return None
+
+
+def _facet_counts(sx: SearchIndex, docnums: set[int] | frozenset[int]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        per_doc = sx.doc_facets[facet]
+        counts: Counter[str] = Counter()
+        for d in docnums:
+            counts.update(per_doc[d])
+        display = sx.display.get(facet, {})
+        items = [(display.get(k, k), c) for k, c in counts.items()]
+        if facet == "objective":
+            items.sort(key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)
+        elif facet == "edition":
+            items.sort(key=lambda kv: kv[0], reverse=True)
+        else:
+            items.sort(key=lambda kv: (-kv[1], fold(kv[0])))
+        out[facet] = dict(items)
+    return out
+
+
+def _snippet(hit: Any, stored: dict[str, Any]) -> str:
+    for name in SNIPPET_FIELDS:
+        text = stored.get(name) or ""
+        if not text:
+            continue
+        try:
+            frag = hit.highlights(name, text=text, top=2)
+        except Exception:  # highlighting is best effort
+            frag = ""
+        if frag:
+            return frag
+    plain = stored.get("description") or stored.get("results") or ""
+    if len(plain) > 240:
+        plain = plain[:240].rsplit(" ", 1)[0] + " …"
+    return html.escape(plain, quote=False)
+
+
+def _words_for_suggestion(text: str) -> list[str]:
+    inside = re.sub(r"\w+:(\"[^\"]*\"|'[^']*'|\S+)", " ", text)
+    return [w for w in _WORD.findall(inside) if w not in _OPERATORS]
+
+
+def _suggest(sx: SearchIndex, text: str, total: int, filter_q: wq.Query | None) -> str | None:
+    """A corrected query ("¿Quiso decir…?") that finds more actions, or None."""
+    s = sx.searcher
+    stop = spanish_stopwords()
+    suggestion = text
+    changed = False
+    for word in _words_for_suggestion(text):
+        folded = fold(word)
+        if folded in stop or s.doc_frequency("words", folded) > 0:
+            continue
+        candidates = s.suggest("words", folded, limit=1, maxdist=2, prefix=1)
+        if not candidates:
+            continue
+        better = sx.surface.get(candidates[0], candidates[0])
+        suggestion = re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", better, suggestion, count=1)
+        changed = True
+    if not changed:
+        return None
+    try:
+        q = parse_query(sx, suggestion, [])
+    except SearchQueryError:
+        return None
+    if q is None:
+        return None
+    combined = wq.And([q, filter_q]) if filter_q is not None else q
+    found = sum(1 for _ in s.docs_for_query(combined))
+    return suggestion if found > total else None
+
+
+def search(
+    sx: SearchIndex,
+    query_text: str | None = "",
+    filters: dict[str, Any] | None = None,
+    page: int = 1,
+    per_page: int = 10,
+    sort: str = "relevance",
+) -> dict[str, Any]:
+    """Run a query; the answer has the contract §4 shape plus paging, suggestion and warnings.
+
+    ``{"query", "total", "page", "per_page", "pages", "sort", "truncated", "suggestion", "warnings",
+    "hits": [{"id", "key", "title", "title_html", "snippet", "objective", "actors", "partners",
+    "states", "edition", "score"}], "facets": {facet: {value: count}}}``. ``snippet`` and
+    ``title_html`` are HTML: the text is escaped and the matched words wrapped in ``<mark>``.
+    """
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise SearchQueryError("Página no válida.", "page es un entero ≥ 1.")
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
+        raise SearchQueryError("Tamaño de página no válido.", f"per_page es un entero entre 1 y {MAX_PER_PAGE}.")
+    if sort not in SORTS:
+        raise SearchQueryError(f"Orden desconocido «{sort}».", f"Órdenes válidos: {', '.join(SORTS)}.")
+    text, truncated = clean_query(query_text)
+    warnings: list[str] = []
+    norm_filters = normalise_filters(filters)
+    with sx.lock:
+        user_q = parse_query(sx, text, warnings)
+        filter_q = build_filter(sx, norm_filters, warnings)
+        s = sx.searcher
+        main = user_q if user_q is not None else wq.Every()
+        combined = wq.And([main, filter_q]) if filter_q is not None else main
+        try:
+            if user_q is None and filter_q is None:
+                matched: set[int] | frozenset[int] = sx.all_docs
+            else:
+                matched = set(s.docs_for_query(combined))
+            total = len(matched)
+            hits: list[dict[str, Any]] = []
+            start = (page - 1) * per_page
+            if start < total:
+                sortedby = _sortedby(sort, user_q is not None)
+                results = s.search(
+                    main,
+                    filter=set(matched),
+                    limit=start + per_page,
+                    sortedby=sortedby,
+                    terms=True,
+                )
+                results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+                results.formatter = MarkFormatter()
+                for hit in results[start : start + per_page]:
+                    stored = hit.fields()
+                    meta = stored.get("meta") or {}
+                    title_html = ""
+                    if user_q is not None:
+                        try:
+                            title_html = hit.highlights("title", text=stored.get("title", ""), top=1)
+                        except Exception:
+                            title_html = ""
+                    score = hit.score if sortedby is None else None
+                    hits.append(
+                        {
+                            "id": stored["id"],
+                            "key": stored["key"],
+                            "title": stored.get("title", ""),
+                            "title_html": title_html or html.escape(stored.get("title", ""), quote=False),
+                            "snippet": _snippet(hit, stored),
+                            "objective": meta.get("objective"),
+                            "actors": meta.get("actors", []),
+                            "partners": meta.get("partners", []),
+                            "states": meta.get("states", []),
+                            "edition": meta.get("edition"),
+                            "score": None if score is None or not math.isfinite(score) else round(float(score), 4),
+                        }
+                    )
+            facets = _facet_counts(sx, matched)
+            suggestion = _suggest(sx, text, total, filter_q) if user_q is not None and total < FEW_HITS else None
+        except SearchQueryError:
+            raise
+        except Exception as exc:  # a whoosh failure on an odd query must not become a 500
+            raise SearchQueryError("No se pudo ejecutar la consulta.", f"{type(exc).__name__}: {exc}") from exc
+    return {
+        "query": text,
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": math.ceil(total / per_page) if total else 0,
+        "sort": sort,
+        "truncated": truncated,
+        "suggestion": suggestion,
+        "warnings": warnings,
+        "hits": hits,
+        "facets": facets,
+    }
+
+
+def similar(sx: SearchIndex, action_id: str, n: int = 5) -> list[dict[str, Any]]:
+    """ "Acciones similares": up to ``n`` actions sharing the most characteristic words of ``action_id``.
+
+    ``action_id`` is the action URI or its key (``2024-ef-o01-02``); unknown ids raise
+    :class:`SearchQueryError`.
+    """
+    if not isinstance(n, int) or not 1 <= n <= MAX_PER_PAGE:
+        raise SearchQueryError("Número de acciones similares no válido.", f"n entre 1 y {MAX_PER_PAGE}.")
+    with sx.lock:
+        s = sx.searcher
+        field = "id" if "/" in str(action_id) else "key"
+        docnum = s.document_number(**{field: str(action_id)})
+        if docnum is None:
+            raise SearchQueryError(f"Acción desconocida «{action_id}».")
+        stored = s.stored_fields(docnum)
+        text = " ".join(stored.get(f, "") for f in ("title", "description", "results"))
+        key_terms = s.key_terms_from_text("description", text, numterms=20)
+        if not key_terms:
+            return []
+        clauses = [
+            wq.Term(f, term, boost=weight * TEXT_FIELDS[f])
+            for term, weight in key_terms
+            for f in ("title", "description", "results", "challenges")
+        ]
+        results = s.search(wq.Or(clauses), limit=n, mask={docnum})
+        out = []
+        for hit in results:
+            meta = hit.get("meta") or {}
+            out.append(
+                {
+                    "id": hit["id"],
+                    "key": hit["key"],
+                    "title": hit["title"],
+                    "objective": meta.get("objective"),
+                    "edition": meta.get("edition"),
+                    "actors": meta.get("actors", []),
+                    "score": round(float(hit.score), 4),
+                }
+            )
+        return out
