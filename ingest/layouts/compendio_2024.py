@@ -66,6 +66,7 @@ FOOTNOTE_RX = re.compile(r"^\s*(\d) [A-ZÁÉÍÓÚ]")
 FOOTNOTE_LOOKBACK = 60
 _SENTENCE_END_RX = re.compile(r"[.:;!?][”\")]?\s*$")
 _URL_RX = re.compile(r"https?://\S+\s*$")
+_LIST_MARK_RX = re.compile(r"^\s*(?:[a-z]|\d{1,2})[.)]\s")  # "a. …", "b) …", "2. …": a list item
 
 #: Minimum share of upper-case letters for a line to belong to an action title.
 TITLE_UPPER_RATIO = 0.7
@@ -276,7 +277,8 @@ def _items(lines: Sequence[Line]) -> list[_Item]:
     """Group block lines into bullets and paragraphs.
 
     A line after a blank line continues the previous item when that item does not end a sentence
-    or the line starts in lower case (bullets and words are often split by a blank line).
+    or the line starts in lower case (bullets and words are often split by a blank line). Bullets and
+    list items (``a. …``, ``b) …``, ``2. …``) always start a new item.
     """
     items: list[_Item] = []
     after_blank = False
@@ -286,8 +288,12 @@ def _items(lines: Sequence[Line]) -> list[_Item]:
             continue
         if BULLET_RX.match(ln.text):
             items.append(_Item(True, [ln]))
+        elif _LIST_MARK_RX.match(ln.text):
+            items.append(_Item(False, [ln]))
         elif items and (
-            not after_blank or not _SENTENCE_END_RX.search(items[-1].lines[-1].text) or ln.stripped[:1].islower()
+            not after_blank
+            or not _SENTENCE_END_RX.search(items[-1].lines[-1].text)
+            or (ln.stripped[:1].islower() and not _LIST_MARK_RX.match(ln.text))
         ):
             items[-1].lines.append(ln)
         else:
