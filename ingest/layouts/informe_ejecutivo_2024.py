@@ -32,6 +32,7 @@ ACTOR_TYPE_PATTERNS: dict[str, str] = {
     "PODER_JUDICIAL": r"(?:instancias del\s+)?Poder Judicial",
     "PODER_LEGISLATIVO": r"Poder Legislativo",
     "OCA": r"(?:Organismos? Constitucional(?:es)? Aut[oó]nomos?|[OÓ]rganos? Constitucional(?:es)? Aut[oó]nomos?"
+    r"|organismos? aut[oó]nomos? constitucional(?:es)?"
     r"|organismos? p[uú]blicos? aut[oó]nomos?|\bOCA\b)",
     "OSC": r"(?:Organizaciones de la Sociedad Civil|\bosc\b)",
 }
