@@ -6,8 +6,9 @@ Rules (each derived value also gets a ``(field, method)`` note in ``Action.deriv
   every lead of ``STPS Y SRE``, unknown tokens kept as printed and noted). When no actor is printed
   (2018 bullets; 2020 Objective 23 action 5; 2024 ``SENTENCIA DE RECURSO DE QUEJA 1/2023``) the actor is
   inferred, ``actor_inferred=True``:
-  1. the first Mexican public body named in the title, then the description, then the results —
-     preferring one of the chapter's own actor type (PJ → SCJN, IFDP…);
+  1. the first Mexican public body named (by name or acronym) or implied by a programme cue
+     (``consulados`` → SRE, ``Grupos Beta`` → INM; ``[[cue]]`` in institutions.toml) in the title, then
+     the description, then the results — preferring one of the chapter's own actor type (PJ → SCJN…);
   2. otherwise, in an edition whose actions print their actors (i.e. the missing actor is an exception),
      the actor of the preceding action under the same chapter and objective (2020 O23 #5 → UPMRIP);
   3. otherwise the catch-all ``GOBIERNO-MX`` ("Gobierno de México, institución no especificada").
@@ -36,19 +37,23 @@ REGISTRY_VERSION = "registry v1: institutions.toml + states.toml + annex glossar
 
 
 def _infer_from_text(action: Action, registry: Registry) -> tuple[str, str] | None:
-    """The first Mexican public body named in the action's text: (acronym, printed form)."""
+    """The first Mexican public body named (or implied by a programme cue) in the action's text.
+
+    Returns (acronym, how it was found)."""
     wanted = CHAPTER_ACTOR_TYPES.get(action.chapter)
     for text in (action.title, action.description, action.results):
-        found = [
+        named = [
             m
             for m in registry.mentions(text)
             if m.acronym != CATCH_ALL and registry.get(m.acronym).actor_type in PUBLIC_TYPES
         ]
+        found = sorted([*named, *registry.cue_mentions(text)], key=lambda m: m.start)
         if not found:
             continue
         same_type = [m for m in found if registry.get(m.acronym).actor_type == wanted]
         best = (same_type or found)[0]
-        return best.acronym, best.form
+        how = "first institution named in the text" if best.by != "cue" else "first programme cue in the text"
+        return best.acronym, f"{how}: {best.form}"
     return None
 
 
@@ -87,7 +92,7 @@ def enrich_action(
         hit = _infer_from_text(action, registry)
         if hit:
             actors = (hit[0],)
-            notes.append(("actors", f"inferred from first institution named in the text: {hit[1]}"))
+            notes.append(("actors", f"inferred from {hit[1]}"))
         elif printed_actors and previous:
             actors = previous
             notes.append(("actors", "inferred from the preceding action under the same objective"))

@@ -131,10 +131,13 @@ class Registry:
     glossary_unmatched: list[GlossaryTerm] = field(default_factory=list)
     glossary_other: list[GlossaryTerm] = field(default_factory=list)
     unknown_actors: Counter[str] = field(default_factory=Counter)
+    masked_forms: tuple[str, ...] = ()  # blanked out before text matching (e.g. the "CBP One" app)
+    cues: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (acronym, regex) implying an unprinted actor
     _index: dict[str, str] = field(default_factory=dict)
     _name_rx: re.Pattern[str] | None = None
     _acr_rx: re.Pattern[str] | None = None
     _acr_map: dict[str, str] = field(default_factory=dict)
+    _mask_rx: re.Pattern[str] | None = None
 
     # ----------------------------------------------------------------------------- building
     def __post_init__(self) -> None:
@@ -304,6 +307,10 @@ class Registry:
         self._name_rx = re.compile(
             r"(?<!\w)(?:" + "|".join(_name_regex(f) for f in name_forms) + r")(?!\w)", re.IGNORECASE
         )
+        masks = sorted((fold_accents(f) for f in self.masked_forms), key=len, reverse=True)
+        self._mask_rx = (
+            re.compile(r"(?<!\w)(?:" + "|".join(_name_regex(f) for f in masks) + r")(?!\w)", re.I) if masks else None
+        )
         acr_forms = sorted(acronyms, key=len, reverse=True)
         self._acr_rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in acr_forms) + r")(?![\w])")
         self._acr_map = acronyms
@@ -319,6 +326,8 @@ class Registry:
             self._compile()
         assert self._name_rx is not None and self._acr_rx is not None
         folded = fold_accents(text)
+        if self._mask_rx is not None:
+            folded = self._mask_rx.sub(lambda m: " " * len(m.group(0)), folded)
         found: list[Mention] = []
         masked = list(folded)
         for m in self._name_rx.finditer(folded):
@@ -332,6 +341,17 @@ class Registry:
             acr = self._acr_map.get(m.group(0))
             if acr:
                 found.append(Mention(acr, m.start(), m.end(), m.group(0), "acronym"))
+        return sorted(found, key=lambda x: x.start)
+
+    def cue_mentions(self, text: str) -> list[Mention]:
+        """Institutions implied by a programme or service cue (``consulados`` → SRE), in order of appearance.
+
+        Only for inferring an actor that is not printed; never for partners.
+        """
+        folded = fold_accents(text).lower()
+        found = [
+            Mention(acr, m.start(), m.end(), m.group(0), "cue") for acr, rx in self.cues for m in rx.finditer(folded)
+        ]
         return sorted(found, key=lambda x: x.start)
 
     def mask_names(self, text: str) -> str:
@@ -400,7 +420,18 @@ def load_curated(path: Path = DATA_DIR / "institutions.toml") -> Registry:
         if inst.parent and inst.parent not in institutions:
             raise ValueError(f"{path}: {inst.acronym}: unknown parent {inst.parent}")
     not_inst = frozenset(norm_key(a) for group in data.get("not_institutions", {}).values() for a in group)
-    return Registry(institutions=institutions, not_institutions=not_inst)
+    cues = []
+    for cue in data.get("cue", ()):
+        if cue["institution"] not in institutions:
+            raise ValueError(f"{path}: cue for unknown institution {cue['institution']}")
+        for pattern in cue["patterns"]:
+            cues.append((cue["institution"], re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")))
+    return Registry(
+        institutions=institutions,
+        not_institutions=not_inst,
+        masked_forms=tuple(data.get("running_text", {}).get("masked_forms", ())),
+        cues=tuple(cues),
+    )
 
 
 def build_registry(glossary: Iterable[GlossaryTerm] = ()) -> Registry:
