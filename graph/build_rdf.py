@@ -8,6 +8,7 @@ and ``{BASE}id/graph/meta`` (the DCAT/VoID description of the build).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -367,9 +368,13 @@ def union_graph(ds: Dataset, graphs: Iterable[URIRef] | None = None) -> Graph:
 
 
 def to_nquads(ds: Dataset) -> bytes:
-    """The dataset as N-Quads (UTF-8), the format the store loads and ``build --push`` sends."""
-    data = ds.serialize(format="nquads", encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
+    """The dataset as N-Quads (UTF-8, lines sorted: the same records give the same bytes)."""
+    with warnings.catch_warnings():  # rdflib's own N-Quads serializer still calls Dataset.contexts()
+        warnings.simplefilter("ignore", DeprecationWarning)
+        data = ds.serialize(format="nquads", encoding="utf-8")
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    lines = sorted({line for line in raw.split(b"\n") if line.strip()})
+    return b"\n".join(lines) + b"\n"
 
 
 __all__ = ["LICENCE_ES", "InstitutionInfo", "build_dataset", "to_nquads", "union_graph"]
