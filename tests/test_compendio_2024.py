@@ -63,7 +63,7 @@ def report(parsed: tuple[ParsedReport, CleaningLog, float]) -> ParsedReport:
 
 @pytest.fixture(scope="module")
 def zone(lines: list[Line], info: ReportInfo) -> layout.ActionZone:
-    start, annex, _ = layout._find_zone(lines, info)
+    start, annex, _ = layout.find_zone(lines, info)
     return layout.parse_actions(clean(lines[start:annex], layout.CLEANING_STEPS), info)
 
 

@@ -363,7 +363,6 @@ class _Cursor:
     def __init__(self, lines: Sequence[Line], info: ReportInfo) -> None:
         self.lines = list(lines)
         self.info = info
-        self.i = 0
 
     def error(self, k: int, expected: str) -> ReportFormatError:
         if k < len(self.lines):
@@ -672,8 +671,8 @@ def parse_glossary(lines: Sequence[Line], info: ReportInfo) -> list[GlossaryTerm
 # =================================================================================================
 
 
-def _find_zone(lines: Sequence[Line], info: ReportInfo) -> tuple[int, int, int]:
-    """Indices of the chapter-1 heading, the annex heading and the closing colophon."""
+def find_zone(lines: Sequence[Line], info: ReportInfo) -> tuple[int, int, int]:
+    """Indices of the chapter-1 heading, the annex heading and the closing colophon (all required)."""
     file = info.file
     first_obj = next((k for k, ln in enumerate(lines) if OBJECTIVE_RX.match(ln.text)), None)
     if first_obj is None:
@@ -712,7 +711,7 @@ def _check_running_chapters(raw: Sequence[Line], actions: Sequence[Action], info
 
 def parse(lines: list[Line], info: ReportInfo, log: CleaningLog | None = None) -> ParsedReport:
     """Parse the whole Compendio General 2024 into actions and the annex glossary."""
-    start, annex, colophon = _find_zone(lines, info)
+    start, annex, colophon = find_zone(lines, info)
     zone = lines[start:annex]
     cleaned = clean(zone, CLEANING_STEPS, log)
     result = parse_actions(cleaned, info)
