@@ -59,6 +59,8 @@ FIELD_NAMES: dict[str, str] = {
 }
 
 _FIELD_PREFIX = re.compile(r"(?<![\w.:])([^\W\d][\w]*):")
+_MINUS = re.compile(r"(?:(?<=\s)|^)-(?=[\w(])")
+_PLUS = re.compile(r"(?:(?<=\s)|^)\+(?=[\w(])")
 _WORD = re.compile(r"(?<![\w:*~])([^\W\d_]{3,})(?![\w:*~])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
@@ -132,13 +134,16 @@ def _rewrite_fields(text: str) -> str:
                 raise SearchQueryError(f"Campo desconocido «{m.group(1)}».", f"Campos válidos: {known}.")
             return FIELD_NAMES[name] + ":"
 
-        out.append(_FIELD_PREFIX.sub(repl, segment))
+        segment = _FIELD_PREFIX.sub(repl, segment)
+        # "-palabra" excludes, "+palabra" is an ordinary word (whoosh's PlusMinusPlugin breaks "MÉXICO-CANADÁ")
+        segment = _MINUS.sub(" NOT ", segment)
+        segment = _PLUS.sub(" ", segment)
+        out.append(segment)
     return '"'.join(out)
 
 
 def _parser(sx: SearchIndex) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), sx.ix.schema, fieldboosts=TEXT_FIELDS)
-    parser.add_plugin(qparser.PlusMinusPlugin())
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
 
@@ -295,6 +300,17 @@ def _words_for_suggestion(text: str) -> list[str]:
     return [w for w in _WORD.findall(inside) if w not in _OPERATORS]
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (short words only)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def _suggest(sx: SearchIndex, text: str, total: int, filter_q: wq.Query | None) -> str | None:
     """A corrected query ("¿Quiso decir…?") that finds more actions, or None."""
     s = sx.searcher
@@ -305,10 +321,11 @@ def _suggest(sx: SearchIndex, text: str, total: int, filter_q: wq.Query | None) 
         folded = fold(word)
         if folded in stop or s.doc_frequency("words", folded) > 0:
             continue
-        candidates = s.suggest("words", folded, limit=1, maxdist=2, prefix=1)
+        candidates = s.suggest("words", folded, limit=8, maxdist=2, prefix=1)
         if not candidates:
             continue
-        better = sx.surface.get(candidates[0], candidates[0])
+        best = min(candidates, key=lambda c: (_edit_distance(folded, c), -s.doc_frequency("words", c), c))
+        better = sx.surface.get(best, best)
         suggestion = re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", better, suggestion, count=1)
         changed = True
     if not changed:
@@ -443,6 +460,9 @@ def similar(sx: SearchIndex, action_id: str, n: int = 5) -> list[dict[str, Any]]
             for term, weight in key_terms
             for f in ("title", "description", "results", "challenges")
         ]
+        # sharing partners, populations, the objective or the state counts too
+        for facet, boost in (("partner", 2.0), ("institution", 1.5), ("population", 1.0), ("objective", 1.0)):
+            clauses.extend(wq.Term(facet, k, boost=boost) for k in sx.doc_facets[facet][docnum])
         results = s.search(wq.Or(clauses), limit=n, mask={docnum})
         out = []
         for hit in results:
