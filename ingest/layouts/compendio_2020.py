@@ -206,34 +206,41 @@ def split_challenges(lines: Sequence[Line], file: str) -> list[Challenge]:
     return out
 
 
-def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
-    """Parse the 2020 Compendio General into its 176 actions."""
+def parse_actions(
+    lines: Sequence[Line], info: ReportInfo, objective: int | None = None, first_number: int = 1
+) -> tuple[list[Action], list[int]]:
+    """The actions of a run of lines and the objective headings seen, with no completeness check.
+
+    ``objective`` and ``first_number`` give the context of a fragment that starts inside an
+    objective (golden fixtures); the whole report starts before its first objective heading.
+    """
     kept = clean(lines, CLEANING_STEPS)
-    file = info.file
-    objective: int | None = None
     seen_objectives: list[int] = []
     blocks: list[_Block] = []
     current: _Block | None = None
+    expected = first_number
     for ln in kept:
         m_obj = OBJECTIVE_RX.match(ln.text)
         if m_obj:
             number = int(m_obj.group(1))
-            if seen_objectives and number != seen_objectives[-1] + 1:
-                raise ReportFormatError(file, ln.number, f"Objetivo {seen_objectives[-1] + 1}", ln.text.strip())
+            previous = seen_objectives[-1] if seen_objectives else objective
+            if previous is not None and number != previous + 1:
+                raise ReportFormatError(info.file, ln.number, f"Objetivo {previous + 1}", ln.text.strip())
             objective = number
             seen_objectives.append(number)
             current = None
+            expected = 1
             continue
         m_act = ACTION_RX.match(ln.text)
         if m_act and objective is not None:
             number = int(m_act.group("num"))
-            expected = blocks[-1].number + 1 if blocks and blocks[-1].objective == objective else 1
             is_list_item = m_act.group("mark").startswith("-")
             rest = m_act.group("rest")
             if number == expected and (not is_list_item or rest.rstrip("* ").endswith(")")):
                 title, actor = split_heading(rest)
                 current = _Block(objective, number, ln, title, actor, last=ln.number)
                 blocks.append(current)
+                expected += 1
                 continue
         if current is None:
             continue
@@ -245,19 +252,24 @@ def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
             current.last = ln.number
         else:
             current.add(ln)
+    return [_to_action(b, info) for b in blocks], seen_objectives
+
+
+def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
+    """Parse the 2020 Compendio General into its numbered actions (176 in the bundled file)."""
+    actions, seen_objectives = parse_actions(lines, info)
+    last_line = lines[-1].number if lines else 1
     if not seen_objectives:
-        raise ReportFormatError(file, 1, "an 'Objetivo N.' heading", "no objective heading in the file")
+        raise ReportFormatError(info.file, last_line, "an 'Objetivo N.' heading", "no objective heading in the file")
     if seen_objectives[-1] != LAST_OBJECTIVE:
-        last_line = kept[-1].number if kept else 1
-        raise ReportFormatError(file, last_line, f"Objetivo {seen_objectives[-1] + 1}", "end of file")
-    if not blocks:
-        raise ReportFormatError(file, 1, "numbered action headings 'N. Title (ACTOR)'", "none")
-    actions = tuple(_to_action(b, info) for b in blocks)
-    notes = [f"{sum(1 for b in blocks if not b.actor)} action(s) without a printed actor"]
-    empty = sorted(set(seen_objectives) - {b.objective for b in blocks})
+        raise ReportFormatError(info.file, last_line, f"Objetivo {seen_objectives[-1] + 1}", "end of file")
+    if not actions:
+        raise ReportFormatError(info.file, last_line, "numbered action headings 'N. Title (ACTOR)'", "none")
+    notes = [f"{sum(1 for a in actions if not a.actor_text)} action(s) without a printed actor"]
+    empty = sorted(set(seen_objectives) - {a.objective for a in actions})
     if empty:
         notes.append(f"objectives without actions: {', '.join(map(str, empty))}")
-    return ParsedReport(info=info, actions=actions, notes=tuple(notes))
+    return ParsedReport(info=info, actions=tuple(actions), notes=tuple(notes))
 
 
 def _to_action(block: _Block, info: ReportInfo) -> Action:

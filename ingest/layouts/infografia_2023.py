@@ -77,7 +77,8 @@ def _paragraphs(lines: Sequence[Line]) -> list[_Para]:
             merged.append(block)
     out = []
     for block in merged:
-        offsets = [len(join_wrapped(block[:k])) for k in range(len(block))]
+        # where each line's own text starts in the joined paragraph (after any de-hyphenation)
+        offsets = [len(join_wrapped(block[: k + 1])) - len(join_wrapped([ln])) for k, ln in enumerate(block)]
         out.append(_Para(join_wrapped(block), block, offsets))
     return out
 
@@ -112,12 +113,10 @@ class _Collector:
         self.stats.append(StatedStatistic(self.info.slug, key, value, span, qualifiers, unit))
 
 
-def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
-    """Headline figures of the 2023 infographic (actions 2023/2022, shares, participants by type)."""
+def statistics(lines: Sequence[Line], info: ReportInfo) -> list[StatedStatistic]:
+    """The headline figures of a run of lines of the infographic, with no completeness check."""
     kept = clean(lines, CLEANING_STEPS)
     paras = _paragraphs(kept)
-    if not paras:
-        raise ReportFormatError(info.file, 1, "the infographic text", "an empty file")
     year = str(info.year)
     out = _Collector(info)
     for para in paras:
@@ -153,11 +152,24 @@ def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
         m = re.search(r"(\d+(?:\.\d+)?)\s*% de las acciones\s+reportadas fueron dirigidas a (niñas|mujeres)", text)
         if m:
             out.add("gender_focus_share", float(m.group(1)), para, m.start(1), "percent", year=year)
-    found = {s.key for s in out.stats}
-    for key, what in (("actions", "the number of actions reported"), ("participants", "the number of collaborators")):
+    return out.stats
+
+
+def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
+    """Headline figures of the 2023 infographic (actions 2023/2022, shares, participants by type)."""
+    if not any(not ln.blank for ln in lines):
+        raise ReportFormatError(info.file, 1, "the infographic text", "an empty file")
+    stats = statistics(lines, info)
+    found = {s.key for s in stats}
+    last_line = lines[-1].number
+    for key, what in (
+        ("actions", "the number of actions reported"),
+        ("participants", "the number of collaborators"),
+        ("gender_focus_share", "the share of actions aimed at women and girls"),
+    ):
         if key not in found:
-            raise ReportFormatError(info.file, kept[-1].number if kept else 1, what, "end of file")
-    return ParsedReport(info=info, statistics=tuple(out.stats))
+            raise ReportFormatError(info.file, last_line, what, "end of file")
+    return ParsedReport(info=info, statistics=tuple(stats))
 
 
 def _listed_objectives(paras: list[_Para], para: _Para) -> list[str]:

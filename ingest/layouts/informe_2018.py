@@ -95,19 +95,39 @@ def _last_text_line(item: _Item) -> int:
     return max(ln.number for ln in item.lines if not ln.blank)
 
 
-def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
-    """Candidate actions (one per top-level bullet) and stated goals of the 2018 report."""
+@dataclass(slots=True)
+class Items:
+    """What :func:`parse_items` read: actions, goals, the last objective and whether the end marker came."""
+
+    actions: list[Action]
+    goals: list[StatedGoal]
+    objective: int | None
+    ended: bool
+
+
+def parse_items(
+    lines: Sequence[Line],
+    info: ReportInfo,
+    objective: int | None = None,
+    first_number: int = 1,
+    in_future: bool = False,
+) -> Items:
+    """Bullets and "futuro" items of a run of lines, with no completeness check.
+
+    ``objective``, ``first_number`` (the rank of the first bullet) and ``in_future`` give the context
+    of a fragment that starts inside an objective (golden fixtures). A fragment is taken to start at
+    a paragraph boundary.
+    """
     kept = clean(lines, CLEANING_STEPS)
     file = info.file
-    objective: int | None = None
-    in_future = False
+    context = objective
     in_years = False
     ended = False
     in_heading = False
     actions: list[_Item] = []
     goals: list[_Item] = []
     current: _Item | None = None
-    prev_text = ""  # the last non-blank line
+    prev_text = "."  # the last non-blank line
     blank_run: list[Line] = []
     prev_number = 0
     for ln in kept:
@@ -115,7 +135,7 @@ def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
             blank_run.append(ln)
             continue
         page_break = ln.number - prev_number > 1 + len(blank_run)  # a dropped page number or footnote
-        separated = bool(blank_run)
+        separated = bool(blank_run) or prev_number == 0  # a fragment starts at a paragraph boundary
         paragraph_break = any(b.text for b in blank_run)  # a line holding only a space
         blank_run = []
         prev_number = ln.number
@@ -172,27 +192,40 @@ def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
                 current.breaks.add(ln.number)
             current.lines.append(ln)
         prev_text = ln.text
-    if objective is None:
-        raise ReportFormatError(file, 1, "an 'Objetivo N.' heading", "no objective heading in the file")
-    if objective != LAST_OBJECTIVE:
-        raise ReportFormatError(file, kept[-1].number, f"Objetivo {objective + 1}.", "end of file")
-    if not ended:
-        raise ReportFormatError(file, kept[-1].number, "'Retos y Conclusiones' after the last objective", "end of file")
+    offset = {context: first_number - 1} if context is not None else {}
+    return Items(
+        actions=[_to_action(item, rank, info) for item, rank in _ranked(actions, offset)],
+        goals=[_to_goal(item, rank, info) for item, rank in _ranked(goals, {})],
+        objective=objective,
+        ended=ended,
+    )
+
+
+def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
+    """Candidate actions (one per top-level bullet) and stated goals of the 2018 report."""
+    items = parse_items(lines, info)
+    last_line = lines[-1].number if lines else 1
+    if items.objective is None:
+        raise ReportFormatError(info.file, last_line, "an 'Objetivo N.' heading", "no objective heading in the file")
+    if items.objective != LAST_OBJECTIVE:
+        raise ReportFormatError(info.file, last_line, f"Objetivo {items.objective + 1}.", "end of file")
+    if not items.ended:
+        raise ReportFormatError(info.file, last_line, "'Retos y Conclusiones' after the last objective", "end of file")
     return ParsedReport(
         info=info,
-        actions=tuple(_to_action(item, rank, info) for item, rank in _ranked(actions)),
-        goals=tuple(_to_goal(item, rank, info) for item, rank in _ranked(goals)),
+        actions=tuple(items.actions),
+        goals=tuple(items.goals),
         notes=(
             "actions are candidate bullet paragraphs; actors are not printed (inferred by enrichment)",
-            f"{len(actions)} bullet paragraphs, {len(goals)} 'Objetivos a futuro' items",
+            f"{len(items.actions)} bullet paragraphs, {len(items.goals)} 'Objetivos a futuro' items",
         ),
     )
 
 
-def _ranked(items: list[_Item]) -> list[tuple[_Item, int]]:
-    """Each item with its rank (1-based) within its objective."""
+def _ranked(items: list[_Item], offset: dict[int, int]) -> list[tuple[_Item, int]]:
+    """Each item with its rank (1-based, plus ``offset`` for the objective) within its objective."""
     out = []
-    rank: dict[int, int] = {}
+    rank: dict[int, int] = dict(offset)
     for item in items:
         rank[item.objective] = rank.get(item.objective, 0) + 1
         out.append((item, rank[item.objective]))

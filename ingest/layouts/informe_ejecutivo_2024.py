@@ -243,11 +243,13 @@ def count_sentence(text: str) -> tuple[int | None, dict[str, int]]:
     return total, counts
 
 
-def _section_three(info: ReportInfo, sec: _Section) -> tuple[list[StatedStatistic], list[str]]:
+def _section_three(
+    info: ReportInfo, sec: _Section, first_objective: int = 1, complete: bool = True
+) -> tuple[list[StatedStatistic], list[str]]:
     """Per-objective totals and per-actor-type counts of section III."""
     stats: list[StatedStatistic] = []
     notes: list[str] = []
-    seen: list[int] = []
+    seen: list[int] = [first_objective - 1] if first_objective > 1 else []
     paras = sec.paras
     for k, para in enumerate(paras):
         m = OBJECTIVE_RX.match(para.lines[0].text)
@@ -270,7 +272,7 @@ def _section_three(info: ReportInfo, sec: _Section) -> tuple[list[StatedStatisti
             stats.append(_stat(info, "actions", value, body, actor_type=actor_type, **quals))
         if counts and sum(counts.values()) != total:
             notes.append(f"objective {objective}: parts {sum(counts.values())} != stated total {total}")
-    if len(seen) < GCM_OBJECTIVES:
+    if complete and len(seen) < GCM_OBJECTIVES:
         found = seen[-1] if seen else 0
         raise ReportFormatError(info.file, sec.paras[-1].last if sec.paras else sec.line, f"OBJETIVO {found + 1}", "")
     return stats, notes
@@ -538,3 +540,32 @@ def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
     categories, glossary_notes = _glossary(info, sections["VI"], lines)
     notes.extend(glossary_notes)
     return ParsedReport(info=info, statistics=tuple(stats), categories=tuple(categories), notes=tuple(notes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Fragments (golden fixtures): one part of the report, no completeness check
+# ---------------------------------------------------------------------------------------------
+
+
+def _fragment(lines: Sequence[Line], title: str = "") -> _Section:
+    start = lines[0].number if lines else 1
+    return _Section(title, start, _paragraphs(lines))
+
+
+def objective_statistics(lines: Sequence[Line], info: ReportInfo, first_objective: int = 1) -> list[StatedStatistic]:
+    """The section III figures of a run of ``OBJETIVO N`` headings and their count paragraphs."""
+    stats, _ = _section_three(info, _fragment(lines), first_objective, complete=False)
+    return stats
+
+
+def analysis_statistics(lines: Sequence[Line], info: ReportInfo) -> list[StatedStatistic]:
+    """The figures of section IV (the lines after its heading)."""
+    return _section_four(info, _fragment(lines))
+
+
+def glossary_categories(lines: Sequence[Line], info: ReportInfo) -> list[CategoryDefinition]:
+    """The categories of the section VI glossary (the lines after its heading, up to the colophon)."""
+    section = _fragment(lines)
+    section.line = section.line - 1
+    categories, _ = _glossary(info, section, lines)
+    return categories
