@@ -20,7 +20,9 @@ Rules (each derived value also gets a ``(field, method)`` note in ``Action.deriv
   or spelled-out name (accent- and case-insensitive), in order of first mention; the action's own
   actors are never its partners.
 * **populations**, **gender_focus**, **disability_focus** — :mod:`ingest.populations` on title +
-  description + results with institution names blanked out.
+  description + results with institution names blanked out (lexicon and rules in populations.toml);
+  an action with a gender focus always has the ``mujeres`` population; disability focus is the
+  ``discapacidad`` population.
 
 Printed fields (title, actor text, description, results, challenges, source) are never changed.
 """
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ingest.populations import LEXICON_VERSION, detect_gender_focus, detect_populations
+from ingest.populations import LEXICON_VERSION, POPULATION_SLUGS, detect_gender_focus, detect_populations
 from ingest.records import CHAPTER_ACTOR_TYPES, Action, ParsedReport
 from ingest.registry import CATCH_ALL, PUBLIC_TYPES, Registry
 
@@ -119,6 +121,8 @@ def enrich_action(
     masked = registry.mask_names("\n".join(p for p in (action.title, action.description, action.results) if p))
     populations = detect_populations(masked)
     gender = detect_gender_focus(registry.mask_names(action.title), masked)
+    if gender and "mujeres" not in populations:  # an explicit focus on women makes them a population served
+        populations = tuple(s for s in POPULATION_SLUGS if s in {*populations, "mujeres"})
     disability = "discapacidad" in populations
     notes.append(("populations", f"{LEXICON_VERSION} on title, description, results"))
     notes.append(("gender_focus", "title names women/girls/gender or text states an explicit focus (populations.toml)"))
