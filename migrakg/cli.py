@@ -67,6 +67,116 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from migrakg.build import BuildFailed, run_build
+    from migrakg.publish import BuildLockedError
+
+    try:
+        result = run_build(Path(args.corpus), Path(args.data), settings.get("base_uri"), progress=_progress)
+    except BuildFailed as exc:
+        _err(str(exc))
+        print(exc.report, file=sys.stderr)
+        return EXIT_DATA
+    except BuildLockedError as exc:
+        raise UsageError(str(exc)) from exc
+    counts = result.manifest["counts"]
+    by_edition = ", ".join(f"{k}: {v}" for k, v in counts["actions_by_edition"].items())
+    print(
+        f"published build {result.build_id} in {Path(args.data) / 'current'}: "
+        f"{counts['actions']} actions ({by_edition}), {counts['triples']} triples, "
+        f"{sum(result.timings.values()):.1f} s"
+    )
+    if args.push:
+        from graph.store import RemoteBackend
+
+        query, update = settings.get("sparql_endpoint"), settings.get("sparql_update_endpoint")
+        if not (query and update):
+            raise UsageError("--push needs MIGRAKG_SPARQL_ENDPOINT and MIGRAKG_SPARQL_UPDATE_ENDPOINT")
+        n = RemoteBackend(query, update).push((result.path / "migrakg.nq").read_bytes(), drop_all=True)
+        print(f"pushed {n} quads to {update}")
+    return EXIT_OK
+
+
+def _published(args: argparse.Namespace) -> Path:
+    from migrakg.publish import current_build
+
+    build = current_build(Path(args.data))
+    if build is None:
+        raise UsageError(f"nothing is published in {args.data}: run 'migrakg build' first")
+    return build
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from migrakg.validate import validate_build
+
+    problems = validate_build(_published(args), progress=_progress)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_DATA
+    print("the published build is whole and conforms to the SHACL shapes")
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from graph.store import SparqlError, backend_from_settings
+    from migrakg.query_output import render_results
+
+    if args.file:
+        try:
+            text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read query file: {exc}") from exc
+    elif args.query:
+        text = args.query
+    else:
+        raise UsageError("give a query or -f FILE")
+    store = None if settings.get("sparql_endpoint") else _published(args) / "store"
+    backend = backend_from_settings(store)
+    try:
+        sys.stdout.write(render_results(backend, text, args.format))
+    except SparqlError as exc:
+        _err(f"bad query: {exc}")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from search.cli import run_search_command
+
+    filters = {
+        name: values
+        for name, values in (
+            ("objective", args.objective),
+            ("actor_type", args.actor_type),
+            ("state", args.state),
+            ("edition", args.edition),
+            ("partner", args.partner),
+            ("population", args.population),
+        )
+        if values
+    }
+    return run_search_command(_published(args) / "search", args.query, filters, args.page, args.per_page, args.json)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from migrakg.publish import current_build
+
+    if current_build(Path(args.data)) is None:
+        _progress(f"nothing published in {args.data} yet: building first")
+        code = cmd_build(argparse.Namespace(**{**vars(args), "push": False}))
+        if code != EXIT_OK:
+            return code
+    from waitress import serve
+
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(Path(args.data).resolve())})
+    print(f"migrakg serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="migrakg", description=__doc__.splitlines()[0])
@@ -87,13 +197,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--differences", action="store_true", help="only differences and contradictions")
     p.set_defaults(func=cmd_reconcile)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    p = sub.add_parser("build", help="corpus → validated graph + search index, published atomically")
+    p.add_argument("--push", action="store_true", help="also load the build into MIGRAKG_SPARQL_UPDATE_ENDPOINT")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="re-check the published build (files, checksums, SHACL)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run a SPARQL query against the published build (or MIGRAKG_SPARQL_ENDPOINT)")
+    p.add_argument("query", nargs="?", help="the SPARQL query text")
+    p.add_argument("-f", "--file", help="read the query from FILE ('-' for standard input)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("search", help="full-text search over the actions, with facets")
+    p.add_argument("query", help="words, phrases in quotes, AND/OR/NOT, field:value")
+    p.add_argument("--objective", action="append", help="GCM objective number (repeatable)")
+    p.add_argument("--actor-type", action="append", help="APF, ENTIDAD_FEDERATIVA, PODER_JUDICIAL, OCA, OSC")
+    p.add_argument("--state", action="append", help="state name")
+    p.add_argument("--edition", action="append", help="edition year")
+    p.add_argument("--partner", action="append", help="partner acronym (OIM, ACNUR, …)")
+    p.add_argument("--population", action="append", help="population slug (nna, mujeres, …)")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--per-page", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="print the /api/search JSON object")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="serve the web app on the published build (builds first if needed)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
 RENDERER_NAMES = ("jsonl", "csv")
-EXTRA_COMMANDS: list = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

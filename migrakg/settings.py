@@ -25,10 +25,19 @@ SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
         Setting("data_dir", "var", "MIGRAKG_DATA", "folder the published build lives in"),
-        Setting("corpus_dir", str(REPO_ROOT / "corpus"), "MIGRAKG_CORPUS", "folder holding the reports and catalog.toml"),
-        Setting("base_uri", "https://w3id.org/migrakg/", "MIGRAKG_BASE", "base of every data URI ({BASE}id/{kind}/{key})"),
-        Setting("sparql_endpoint", "", "MIGRAKG_SPARQL_ENDPOINT", "remote SPARQL 1.1 query endpoint (empty: embedded store)"),
-        Setting("sparql_update_endpoint", "", "MIGRAKG_SPARQL_UPDATE_ENDPOINT", "remote SPARQL 1.1 update endpoint for build --push"),
+        Setting(
+            "corpus_dir", str(REPO_ROOT / "corpus"), "MIGRAKG_CORPUS", "folder holding the reports and catalog.toml"
+        ),
+        Setting("base_uri", "https://w3id.org/migrakg/", "MIGRAKG_BASE", "base of every data URI ({BASE}id/…)"),
+        Setting(
+            "sparql_endpoint", "", "MIGRAKG_SPARQL_ENDPOINT", "remote SPARQL 1.1 query endpoint (empty: embedded store)"
+        ),
+        Setting(
+            "sparql_update_endpoint",
+            "",
+            "MIGRAKG_SPARQL_UPDATE_ENDPOINT",
+            "remote SPARQL 1.1 update endpoint for build --push",
+        ),
     ]
 }
 

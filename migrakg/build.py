@@ -1,0 +1,227 @@
+"""The build job: corpus → records → RDF → SHACL → dumps, store, search index → atomic publication.
+
+Everything is written into a staging folder; only a build whose every step passed is swapped
+into place (see :mod:`migrakg.publish`). A failing or killed build never touches what is served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from graph.build_rdf import InstitutionInfo, build_dataset, to_nquads, union_graph
+from graph.uris import Minter
+from graph.validate import ValidationResult, validate_graph
+from ingest.corpus import Corpus, load_corpus
+from ingest.registry import Registry, build_registry
+from migrakg import __version__
+from migrakg.export import export_rows, render_csv, render_jsonl
+from migrakg.publish import (
+    MANIFEST,
+    build_lock,
+    new_build_id,
+    publish,
+    remove_stale_staging,
+    staging_dir,
+)
+
+Progress = Callable[[str], None]
+
+#: Files of a published build, by role (the web app's downloads serve some of them).
+DUMPS = {"turtle": "migrakg.ttl", "ntriples": "migrakg.nt", "jsonld": "migrakg.jsonld", "nquads": "migrakg.nq"}
+STORE_DIR = "store"
+SEARCH_DIR = "search"
+SHACL_REPORT = "shacl-report.txt"
+LAST_FAILURE = "last-build-failure.txt"  # in the data folder, beside the published builds
+DEPENDENCIES = ("rdflib", "pyoxigraph", "pyshacl", "whoosh-reloaded", "networkx", "flask")
+
+
+class BuildFailed(Exception):
+    """A build step found a data problem; nothing was published. ``report`` says what and where."""
+
+    def __init__(self, message: str, report: str = "") -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    path: Path
+    manifest: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def institution_infos(registry: Registry) -> list[InstitutionInfo]:
+    """The registry's institutions in the form the RDF builder takes."""
+    return [
+        InstitutionInfo(
+            acronym=inst.acronym,
+            slug=inst.slug,
+            name_es=inst.name,
+            alt_labels=inst.alt_labels,
+            actor_type=inst.actor_type,
+            parent=inst.parent,
+            state_inegi=inst.inegi,
+            wikidata=inst.wikidata,
+        )
+        for inst in registry
+    ]
+
+
+class _Steps:
+    """Counted, timed build steps printed as ``[i/n] name … 0.42 s``."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress, self.i = total, progress, 0
+        self.timings: dict[str, float] = {}
+
+    def run(self, name: str, fn: Callable):
+        self.i += 1
+        t0 = time.perf_counter()
+        if self.progress:
+            self.progress(f"[{self.i}/{self.total}] {name} …")
+        out = fn()
+        self.timings[name] = round(time.perf_counter() - t0, 3)
+        if self.progress:
+            self.progress(f"[{self.i}/{self.total}] {name} done in {self.timings[name]:.2f} s")
+        return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"migrakg": __version__, "python": platform.python_version()}
+    for dist in DEPENDENCIES:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "missing"
+    return out
+
+
+def format_violations(result: ValidationResult, limit: int = 50) -> str:
+    """A readable SHACL report: one line per violation with the source file:line it traces to."""
+    lines = [f"SHACL: {len(result.violations)} violation(s)"]
+    lines += [f"  {v}" for v in result.violations[:limit]]
+    if len(result.violations) > limit:
+        lines.append(f"  … and {len(result.violations) - limit} more (full report in {SHACL_REPORT})")
+    return "\n".join(lines)
+
+
+def run_build(
+    corpus_dir: Path,
+    data_dir: Path,
+    base_uri: str,
+    progress: Progress | None = None,
+    corpus_loader: Callable[[Path], Corpus] = load_corpus,
+) -> BuildResult:
+    """Build the corpus and publish it atomically into ``data_dir``; raise :class:`BuildFailed` on data problems."""
+    started = datetime.now(UTC).replace(microsecond=0)
+    with build_lock(data_dir):
+        remove_stale_staging(data_dir)
+        build_id = new_build_id()
+        staging = staging_dir(data_dir, build_id)
+        try:
+            return _build_into(staging, build_id, corpus_dir, data_dir, base_uri, started, progress, corpus_loader)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, BuildFailed):
+                (data_dir / LAST_FAILURE).write_text(f"{exc}\n{exc.report}\n", encoding="utf-8")
+            raise
+
+
+def _build_into(
+    staging: Path,
+    build_id: str,
+    corpus_dir: Path,
+    data_dir: Path,
+    base_uri: str,
+    started: datetime,
+    progress: Progress | None,
+    corpus_loader: Callable[[Path], Corpus],
+) -> BuildResult:
+    from graph.store import load_store
+    from search.aliases import build_aliases
+    from search.documents import documents_from_store
+    from search.index import build_index
+
+    minter = Minter(base_uri)
+    steps = _Steps(8, progress)
+    corpus = steps.run("parse corpus", lambda: corpus_loader(corpus_dir))
+    registry = build_registry(t for r in corpus.reports for t in r.glossary)
+    notes: list[str] = []
+    ds = steps.run(
+        "build RDF",
+        lambda: build_dataset(corpus.reports, institution_infos(registry), minter, started.isoformat(), notes),
+    )
+    union = union_graph(ds)
+    result = steps.run("validate SHACL", lambda: validate_graph(union))
+    (staging / SHACL_REPORT).write_text(result.text, encoding="utf-8")
+    if not result.conforms:
+        report = format_violations(result)
+        raise BuildFailed("the graph does not conform to the SHACL shapes; nothing was published", report)
+
+    def write_dumps() -> None:
+        (staging / DUMPS["nquads"]).write_bytes(to_nquads(ds))
+        union.serialize(staging / DUMPS["turtle"], format="turtle", encoding="utf-8")
+        union.serialize(staging / DUMPS["ntriples"], format="nt", encoding="utf-8")
+        ds.serialize(staging / DUMPS["jsonld"], format="json-ld", encoding="utf-8")
+
+    steps.run("write dumps (Turtle, N-Triples, JSON-LD, N-Quads)", write_dumps)
+    store = steps.run("load Oxigraph store", lambda: load_store(staging / STORE_DIR, staging / DUMPS["nquads"]))
+
+    def index(store) -> int:
+        return build_index(documents_from_store(store), staging / SEARCH_DIR, build_aliases(store))
+
+    indexed = steps.run("build search index", lambda: index(store))
+
+    def exports() -> list[dict]:
+        rows = export_rows(corpus.actions, minter)
+        (staging / "actions.jsonl").write_text(render_jsonl(rows), encoding="utf-8")
+        (staging / "actions.csv").write_text(render_csv(rows), encoding="utf-8")
+        return rows
+
+    rows = steps.run("write exports", exports)
+
+    def manifest() -> dict:
+        files = sorted(p for p in staging.iterdir() if p.is_file())
+        data = {
+            "build_id": build_id,
+            "built_at": started.isoformat(),
+            "base_uri": base_uri,
+            "versions": _versions(),
+            "sources": [{"file": r.info.file, "sha256": _sha256(corpus_dir / r.info.file)} for r in corpus.reports],
+            "counts": {
+                "triples": len(union),
+                "actions": len(rows),
+                "actions_by_edition": dict(sorted(Counter(str(r["edition"]) for r in rows).items())),
+                "institutions": len(registry),
+                "indexed_documents": indexed,
+                "shacl_violations": len(result.violations),
+            },
+            "files": {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files},
+            "notes": notes,
+            "timings_s": steps.timings,
+        }
+        (staging / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        return data
+
+    data = steps.run("write manifest and publish", manifest)
+    final = publish(data_dir, staging, build_id)
+    return BuildResult(build_id, final, data, steps.timings)

@@ -1,0 +1,35 @@
+"""The migrakg web app: a Flask app factory that only reads a published build.
+
+Run it with ``migrakg serve`` (waitress). Each concern is one blueprint registered here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from migrakg import settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the app. ``DATA_DIR`` is the data folder whose ``current`` build is served."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=str(Path(settings.get("data_dir")).resolve()),
+        JSON_AS_ASCII=False,
+        MAX_QUERY_LENGTH=500,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config["SEARCH_INDEX_DIR"] = str(Path(app.config["DATA_DIR"]) / "current" / "search")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from webapp import api_search, errors, pages, published
+
+    published.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api_search.bp)
+    return app
