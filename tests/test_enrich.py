@@ -331,10 +331,22 @@ STATE_ACTIONS_2024 = {
 }
 
 
+LAYOUTS = ("compendio_2024", "compendio_2020", "informe_2018", "informe_ejecutivo_2024", "infografia_2023")
+
+
 @pytest.fixture(scope="module")
-def actions_2024(corpus):
-    pytest.importorskip("ingest.layouts.compendio_2024", reason="the 2024 layout parser is not written yet")
-    return {a.key: a for a in corpus.report("2024-compendio-general").actions}
+def whole_corpus(request):
+    """The enriched corpus; skipped (not failed) only while a layout parser module does not exist yet."""
+    for layout in LAYOUTS:
+        pytest.importorskip(
+            f"ingest.layouts.{layout}", reason=f"layout parser ingest/layouts/{layout}.py not written yet"
+        )
+    return request.getfixturevalue("corpus")
+
+
+@pytest.fixture(scope="module")
+def actions_2024(whole_corpus):
+    return {a.key: a for a in whole_corpus.report("2024-compendio-general").actions}
 
 
 def by_line(actions: dict[str, Action], line: int) -> Action:
@@ -399,14 +411,16 @@ def test_no_false_partners_in_2024(actions_2024):
     assert "CBP" not in cbp_one.partners
 
 
-def test_other_editions(corpus):
-    pytest.importorskip("ingest.layouts.compendio_2020", reason="the 2020 layout parser is not written yet")
-    pytest.importorskip("ingest.layouts.informe_2018", reason="the 2018 layout parser is not written yet")
-    a2020 = corpus.report("2020-compendio-general").actions
+def test_other_editions(whole_corpus):
+    a2020 = whole_corpus.report("2020-compendio-general").actions
     missing = [a for a in a2020 if not a.actor_text.strip()]
     assert [(a.key, a.actors, a.actor_inferred) for a in missing] == [("2020-apf-o23-05", ("UPMRIP",), True)]
     assert Counter(x for a in a2020 for x in a.actors)["CONAHCYT"] == 17  # CONACyT 13x + CONACYT 4x
-    a2018 = corpus.report("2018-informe-acciones").actions
+    a2018 = whole_corpus.report("2018-informe-acciones").actions
     assert a2018 and all(a.actor_inferred and a.actors for a in a2018)
     catch_all = sum(a.actors == (CATCH_ALL,) for a in a2018)
     assert catch_all < len(a2018) / 2
+    every = [a for r in whole_corpus.reports for a in r.actions]
+    assert [(a.key, m) for a in every for f, m in a.derivation if m.startswith("unknown")] == []
+    registry = load_curated()
+    assert all(x in registry for a in every for x in (*a.actors, *a.partners))
