@@ -321,3 +321,12 @@ def test_golden_2018(fixture: Path, i2018) -> None:
         first_number=int(meta.get("first_number", "1")),
     )
     _check_fixture(fixture, lines, report, {"actions": items.actions, "goals": items.goals})
+
+
+def test_each_parser_rejects_the_other_layout(c2020, i2018) -> None:
+    info_2020, lines_2020, _, _ = c2020
+    info_2018, lines_2018, _, _ = i2018
+    with pytest.raises(ReportFormatError, match="Objetivo"):
+        compendio_2020.parse(lines_2018, info_2020)
+    with pytest.raises(ReportFormatError, match="Objetivo"):
+        informe_2018.parse(lines_2020, info_2018)

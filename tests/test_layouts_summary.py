@@ -327,3 +327,12 @@ def test_golden_infografia(fixture: Path, inf2023) -> None:
     check_golden(fixture, records)
     for record in records["statistics"]:
         assert record in report.statistics, record
+
+
+def test_each_parser_rejects_the_other_layout(ie2024, inf2023) -> None:
+    info_2024, lines_2024, _, _ = ie2024
+    info_2023, lines_2023, _, _ = inf2023
+    with pytest.raises(ReportFormatError):
+        informe_ejecutivo_2024.parse(lines_2023, info_2024)
+    with pytest.raises(ReportFormatError):
+        infografia_2023.parse(lines_2024, info_2023)
