@@ -392,10 +392,18 @@ def _institution_from_row(row: dict) -> Institution:
     )
 
 
+def _government_name(state: State) -> str:
+    if state.name.startswith("Estado de "):
+        return f"Gobierno del {state.name}"
+    if state.name.startswith("Ciudad de "):
+        return f"Gobierno de la {state.name}"
+    return f"Gobierno del Estado de {state.name}"
+
+
 def _state_institution(state: State) -> Institution:
     return Institution(
         acronym=state.name,
-        name=f"Gobierno de {state.name}" if state.name.startswith("Estado") else f"Gobierno del Estado de {state.name}",
+        name=_government_name(state),
         actor_type="ENTIDAD_FEDERATIVA",
         slug=state.slug,
         variants=tuple(v for v in state.forms if v != state.name),
@@ -463,13 +471,14 @@ def build_registry(glossary: Iterable[GlossaryTerm] = ()) -> Registry:
             acr = registry._index.get(name_key)
         if acr is not None:
             inst = registry.institutions[acr]
-            alt = inst.alt_names
-            printed = normalise_space(term.name)
-            if printed and name_key not in {norm_key(x) for x in (inst.name, *inst.alt_names)}:
-                alt = (*alt, printed)
-            variants = inst.variants
-            if acr_key and acr_key not in {norm_key(x) for x in (inst.acronym, *inst.variants)}:
+            alt, variants = inst.alt_names, inst.variants
+            # a printed label is added unless it already names this (or, oddly, another) institution
+            if name_key and registry._index.get(name_key) is None:
+                alt = (*alt, normalise_space(term.name))
+                registry._index[name_key] = acr
+            if acr_key and registry._index.get(acr_key) is None:
                 variants = (*variants, normalise_space(term.acronym))
+                registry._index[acr_key] = acr
             registry.institutions[acr] = replace(
                 inst, alt_names=alt, variants=variants, sources=(*inst.sources, f"glossary {where}")
             )
@@ -478,6 +487,7 @@ def build_registry(glossary: Iterable[GlossaryTerm] = ()) -> Registry:
         actor_type = _GLOSSARY_SECTION_TYPES.get(term.section)
         if actor_type and acr_key:
             acronym = normalise_space(term.acronym)
+            registry._index[acr_key] = registry._index[name_key] = acronym
             registry.institutions[acronym] = Institution(
                 acronym=acronym,
                 name=normalise_space(term.name),
