@@ -10,6 +10,7 @@ from ingest.catalog import load_catalog
 from ingest.errors import ReportFormatError
 from ingest.layouts import parser_for
 from ingest.records import Action, ParsedReport, ReportInfo
+from ingest.registry import Registry, build_registry
 from ingest.text import read_lines
 
 Progress = Callable[[str], None]
@@ -20,6 +21,7 @@ class Corpus:
     """All parsed reports of a corpus, enriched, in catalogue order."""
 
     reports: tuple[ParsedReport, ...]
+    registry: Registry
 
     @property
     def actions(self) -> list[Action]:
@@ -54,7 +56,6 @@ def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     whose text does not have the layout its parser expects.
     """
     from ingest.enrich import enrich_report
-    from ingest.registry import build_registry
 
     parsed = []
     for info in load_catalog(corpus_dir):
@@ -64,4 +65,4 @@ def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     registry = build_registry(term for r in parsed for term in r.glossary)
     if progress:
         progress("enrich actions (institutions, partners, populations)")
-    return Corpus(tuple(enrich_report(r, registry) for r in parsed))
+    return Corpus(tuple(enrich_report(r, registry) for r in parsed), registry)

@@ -13,6 +13,14 @@ from dataclasses import dataclass
 
 from ingest.records import Action, ParsedReport, StatedStatistic
 
+Ancestors = Callable[[str], tuple[str, ...]]
+
+
+def no_ancestors(acronym: str) -> tuple[str, ...]:
+    """Default parent lookup: institutions have no parents."""
+    return ()
+
+
 #: Qualifiers that say where a figure is stated rather than what it counts.
 _WHERE_QUALIFIERS = {"section"}
 
@@ -44,39 +52,46 @@ def _edition_of(stat: StatedStatistic, report_years: dict[str, int]) -> int:
     return int(year) if year else report_years[stat.report]
 
 
-def _matching(actions: Sequence[Action], stat: StatedStatistic) -> list[Action]:
+def _matching(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> list[Action]:
     out = list(actions)
     objective = stat.qualifier("objective")
     if objective is not None:
         out = [a for a in out if a.objective == int(objective)]
+    objectives = stat.qualifier("objectives")
+    if objectives is not None:
+        wanted = {int(n) for n in objectives.split(",")}
+        out = [a for a in out if a.objective in wanted]
     actor_type = stat.qualifier("actor_type")
     if actor_type is not None:
         out = [a for a in out if a.actor_type == actor_type]
+    institution = stat.qualifier("institution")
+    if institution is not None:
+        out = [a for a in out if any(institution == x or institution in ancestors(x) for x in a.actors)]
     return out
 
 
-def _count_actions(actions: Sequence[Action], stat: StatedStatistic) -> float:
-    return float(len(_matching(actions, stat)))
+def _count_actions(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> float:
+    return float(len(_matching(actions, stat, ancestors)))
 
 
-def _count_participants(actions: Sequence[Action], stat: StatedStatistic) -> float:
-    return float(len({actor for a in _matching(actions, stat) for actor in a.actors}))
+def _count_participants(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> float:
+    return float(len({actor for a in _matching(actions, stat, ancestors) for actor in a.actors}))
 
 
-def _count_challenges(actions: Sequence[Action], stat: StatedStatistic) -> float:
-    return float(sum(len(a.challenges) for a in _matching(actions, stat)))
+def _count_challenges(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> float:
+    return float(sum(len(a.challenges) for a in _matching(actions, stat, ancestors)))
 
 
-def _share(flag: Callable[[Action], bool]) -> Callable[[Sequence[Action], StatedStatistic], float]:
-    def compute(actions: Sequence[Action], stat: StatedStatistic) -> float:
-        pool = _matching(actions, stat)
+def _share(flag: Callable[[Action], bool]) -> Callable[[Sequence[Action], StatedStatistic, Ancestors], float]:
+    def compute(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> float:
+        pool = _matching(actions, stat, ancestors)
         return round(100.0 * sum(1 for a in pool if flag(a)) / len(pool), 1) if pool else 0.0
 
     return compute
 
 
 #: How to compute, from the extracted actions of one edition, the figure a stated key names.
-EXTRACTORS: dict[str, Callable[[Sequence[Action], StatedStatistic], float]] = {
+EXTRACTORS: dict[str, Callable[[Sequence[Action], StatedStatistic, Ancestors], float]] = {
     "actions": _count_actions,
     "participants": _count_participants,
     "challenges": _count_challenges,
@@ -85,8 +100,12 @@ EXTRACTORS: dict[str, Callable[[Sequence[Action], StatedStatistic], float]] = {
 }
 
 
-def reconcile(reports: Sequence[ParsedReport]) -> list[ReconcileRow]:
-    """Every stated figure of every report beside its extracted counterpart, in report order."""
+def reconcile(reports: Sequence[ParsedReport], ancestors: Ancestors = no_ancestors) -> list[ReconcileRow]:
+    """Every stated figure of every report beside its extracted counterpart, in report order.
+
+    ``ancestors`` gives an institution's parent units, so that a figure stated for SCJN also
+    counts the actions of its units (UGCCDH).
+    """
     report_years = {r.info.slug: r.info.year for r in reports}
     actions_by_edition: dict[int, list[Action]] = defaultdict(list)
     for r in reports:
@@ -110,7 +129,7 @@ def reconcile(reports: Sequence[ParsedReport]) -> list[ReconcileRow]:
         if extractor is None or not pool:
             extracted, status = None, "not extracted"
         else:
-            extracted = extractor(pool, s)
+            extracted = extractor(pool, s, ancestors)
             status = "match" if abs(extracted - s.value) < 1e-9 else "differs"
         rows.append(
             ReconcileRow(

@@ -22,7 +22,7 @@ from graph.build_rdf import InstitutionInfo, build_dataset, to_nquads, union_gra
 from graph.uris import Minter
 from graph.validate import ValidationResult, validate_graph
 from ingest.corpus import Corpus, load_corpus
-from ingest.registry import Registry, build_registry
+from ingest.registry import Registry
 from migrakg import __version__
 from migrakg.export import export_rows, render_csv, render_jsonl
 from migrakg.publish import (
@@ -164,7 +164,7 @@ def _build_into(
     minter = Minter(base_uri)
     steps = _Steps(8, progress)
     corpus = steps.run("parse corpus", lambda: corpus_loader(corpus_dir))
-    registry = build_registry(t for r in corpus.reports for t in r.glossary)
+    registry = corpus.registry
     notes: list[str] = []
     ds = steps.run(
         "build RDF",

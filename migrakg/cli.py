@@ -59,7 +59,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from ingest.reconcile import format_rows, reconcile
 
     corpus = _load_corpus(Path(args.corpus))
-    rows = reconcile(corpus.reports)
+    rows = reconcile(corpus.reports, corpus.registry.ancestors)
     if args.json:
         print(json.dumps([{**asdict(r), "what": r.what} for r in rows], ensure_ascii=False, indent=1))
     else:
