@@ -403,6 +403,24 @@ def test_specific_actions(actions_2024, line, actors, partners):
     assert not set(action.actors) & set(action.partners)
 
 
+def test_partner_counts_2024(actions_2024):
+    partners = Counter(p for a in actions_2024.values() for p in a.partners)
+    # reference/partners.md: OIM 30 acronym hits in 001 (1-2 in the glossary), ACNUR 7, CICR 4, USAID 10
+    assert 20 <= partners["OIM"] <= 30
+    assert 5 <= partners["ACNUR"] <= 8
+    assert partners["CICR"] >= 2 and partners["USAID"] >= 1 and partners["GAC"] >= 1
+
+
+def test_populations_2024(actions_2024):
+    counts = Counter(p for a in actions_2024.values() for p in a.populations)
+    assert set(counts) == set(POPULATION_SLUGS)  # every population occurs at least once
+    assert all(a.gender_focus <= ("mujeres" in a.populations) for a in actions_2024.values())
+    assert all(a.disability_focus == ("discapacidad" in a.populations) for a in actions_2024.values())
+    circuitos = [a for a in actions_2024.values() if "CIRCUITOS DE BIENESTAR" in a.title]
+    assert circuitos and {"mujeres", "refugiados-solicitantes"} <= set(circuitos[0].populations)
+    assert circuitos[0].gender_focus
+
+
 def test_no_false_partners_in_2024(actions_2024):
     partners = Counter(p for a in actions_2024.values() for p in a.partners)
     assert "CIJ" not in partners
