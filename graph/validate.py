@@ -69,7 +69,7 @@ def validate_graph(data: Graph | Dataset, shapes: Graph | None = None) -> Valida
         abort_on_first=False,
         allow_infos=True,
         allow_warnings=True,
-        advanced=False,
+        advanced=True,
     )
     assert isinstance(report_graph, Graph)
     violations = tuple(sorted(_violations(graph, report_graph), key=lambda v: (v.source_file, v.line or 0, v.focus)))

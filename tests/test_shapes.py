@@ -45,10 +45,10 @@ def test_there_are_enough_invalid_fixtures():
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_invalid_fixture_fails_at_expected_path(path: Path):
     focus, expected_path = _expectations(path)
-    conforms, report_graph, text = validate_graph(_with_ontology(path))
-    assert not conforms
-    assert len(report_graph) > 0
     result = validate_graph(_with_ontology(path))
+    conforms, report_graph, text = result
+    assert not conforms
+    assert len(report_graph) > 0 and "Conforms: False" in text
     hits = [v for v in result.violations if v.focus == focus and v.path == expected_path]
     assert hits, f"no violation at {focus} {expected_path!r}; got:\n" + "\n".join(map(str, result.violations))
     assert all(v.severity == "Violation" for v in hits)
