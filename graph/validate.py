@@ -92,18 +92,32 @@ def _short(node: Node | None, g: Graph) -> str:
     return str(node)
 
 
+def _details(report: Graph, result: Node) -> list[str]:
+    """Messages of the nested results (sh:detail) under one result, depth first."""
+    out = []
+    for detail in report.objects(result, SH.detail):
+        message = report.value(detail, SH.resultMessage)
+        if message:
+            out.append(str(message))
+        out += _details(report, detail)
+    return out
+
+
 def _violations(data: Graph, report: Graph):
-    for result in report.subjects(SH.resultSeverity, None):
+    for result in report.objects(None, SH.result):  # top-level results; nested ones become details
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage)
+        message = str(report.value(result, SH.resultMessage) or "")
+        details = _details(report, result)
+        if details:
+            message = f"{message} [{'; '.join(dict.fromkeys(details))}]"
         value = report.value(result, SH.value)
         severity = report.value(result, SH.resultSeverity)
         file, line = locate(data, focus)
         yield Violation(
             focus=str(focus),
             path=_short(path, report if isinstance(path, BNode) else data),
-            message=str(message or ""),
+            message=message,
             severity=_short(severity, data).removeprefix("sh:"),
             value=str(value) if isinstance(value, Literal | URIRef) else "",
             source_file=file,

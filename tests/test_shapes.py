@@ -65,6 +65,14 @@ def test_violations_point_back_to_corpus_lines():
     assert hit.where == "2024-compendio-general.txt:6011"
 
 
+def test_nested_results_become_details_of_the_top_level_violation():
+    result = validate_graph(_with_ontology(FIXTURES / "invalid-objective-outside-scheme.ttl"))
+    (hit,) = [v for v in result.violations if v.path == "mkg:objective"]
+    assert "not a concept of mkg:GCMObjectives" in hit.message
+    assert hit.value == "https://w3id.org/migrakg/id/objective/24"
+    assert all(v.focus.startswith("https://w3id.org/migrakg/id/action/") for v in result.violations)
+
+
 def test_locate_follows_challenge_to_action_when_challenge_has_no_span():
     g = _with_ontology(FIXTURES / "valid.ttl")
     challenge = "https://w3id.org/migrakg/id/challenge/2024-ef-o01-02-r01"
