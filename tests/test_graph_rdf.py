@@ -296,3 +296,20 @@ def test_nquads_are_deterministic_and_uri_clean():
         "action", "challenge", "span", "report", "institution", "objective", "state", "population",
         "action-type", "challenge-category", "actor-type", "statistic", "goal", "dataset",
     }  # fmt: skip
+
+
+def test_objective_titles_are_the_compendio_headings(corpus_dir):
+    """Spanish titles as the Compendio General 2024 prints the chapter-1 headings (lines joined)."""
+    lines = (corpus_dir / "2024-compendio-general.txt").read_text(encoding="utf-8").splitlines()
+    printed: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        m = re.match(r"\s*Objetivo (\d+)\. ", line)
+        if m and int(m.group(1)) not in printed:
+            block = []
+            for follow in lines[i:]:
+                if not follow.strip():
+                    break
+                block.append(follow.strip())
+            printed[int(m.group(1))] = " ".join(" ".join(block).split())
+    assert sorted(printed) == list(range(1, 24))
+    assert {n: c.label_es for n, c in concepts.objectives().items()} == printed
