@@ -16,3 +16,7 @@ class ReportFormatError(Exception):
         if found:
             detail += f", found {found!r}"
         super().__init__(f"{where}: {detail}")
+
+
+class CatalogError(Exception):
+    """The corpus catalogue is missing, malformed, or names a layout no parser module handles."""

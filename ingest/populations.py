@@ -55,6 +55,7 @@ class PopulationRule:
     patterns: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...] = ()
     context: tuple[re.Pattern[str], ...] = ()
+    any_pattern: re.Pattern[str] | None = None  # all patterns in one alternation: a one-scan pre-check
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ def load_lexicon(path: Path = DATA_DIR / "populations.toml") -> Lexicon:
                 patterns=tuple(_compile(p) for p in row["patterns"]),
                 exclude=tuple(_compile(p) for p in row.get("exclude", ())),
                 context=tuple(_compile(p) for p in row.get("context", ())),
+                any_pattern=_compile("|".join(f"(?:{p})" for p in row["patterns"])),
             )
         )
     focus = data["focus"]["gender"]
@@ -109,9 +111,13 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _rule_matches(rule: PopulationRule, text: str) -> bool:
-    excluded = [m.span() for rx in rule.exclude for m in rx.finditer(text)]
+    if rule.any_pattern is not None and not rule.any_pattern.search(text):
+        return False
+    excluded: list[tuple[int, int]] | None = None  # computed only once a pattern matches
     for rx in rule.patterns:
         for m in rx.finditer(text):
+            if excluded is None:
+                excluded = [x.span() for ex in rule.exclude for x in ex.finditer(text)]
             if any(s < m.end() and m.start() < e for s, e in excluded):
                 continue
             if rule.context:

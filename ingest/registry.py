@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ingest.places import DATA_DIR, State, load_states, norm_key, state_by_name
 from ingest.records import GlossaryTerm
-from ingest.text import fold_accents, normalise_space
+from ingest.text import fold_accents, normalise_space, phrase_pattern
 
 #: Actor types of institutions: the contract's eight plus two extensions (private sector, academia).
 ACTOR_TYPES: tuple[str, ...] = (
@@ -115,11 +115,6 @@ def slugify(text: str) -> str:
 
 def _looks_like_acronym(form: str) -> bool:
     return " " not in form and sum(c.isupper() for c in form) >= 2
-
-
-def _name_regex(form: str) -> str:
-    words = fold_accents(form).split()
-    return r"\s+".join(re.escape(w) for w in words)
 
 
 @dataclass(slots=True)
@@ -304,12 +299,10 @@ class Registry:
                 else:
                     names.setdefault(fold_accents(form), inst.acronym)
         name_forms = sorted(names, key=len, reverse=True)
-        self._name_rx = re.compile(
-            r"(?<!\w)(?:" + "|".join(_name_regex(f) for f in name_forms) + r")(?!\w)", re.IGNORECASE
-        )
+        self._name_rx = re.compile(r"(?<!\w)" + phrase_pattern(name_forms) + r"(?!\w)", re.IGNORECASE)
         masks = sorted((fold_accents(f) for f in self.masked_forms), key=len, reverse=True)
         self._mask_rx = (
-            re.compile(r"(?<!\w)(?:" + "|".join(_name_regex(f) for f in masks) + r")(?!\w)", re.I) if masks else None
+            re.compile(r"(?<!\w)" + phrase_pattern(masks) + r"(?!\w)", re.I) if masks else None
         )
         acr_forms = sorted(acronyms, key=len, reverse=True)
         self._acr_rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in acr_forms) + r")(?![\w])")

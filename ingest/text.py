@@ -102,10 +102,22 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled lazily: each code point → its NFKD form without combining marks."""
+
+    def __missing__(self, codepoint: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(codepoint))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_accents(text: str) -> str:
-    """Remove diacritics (á→a, ñ→n, ü→u); case is kept."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Remove diacritics (á→a, ñ→n, ü→u); case is kept. (Per code point NFKD, marks dropped.)"""
+    return text.translate(_FOLD_TABLE)
 
 
 def upper_ratio(text: str) -> float:
@@ -120,3 +132,33 @@ def quote_of(text: str, words: int = 12) -> str:
     """The first ``words`` words of a text, for a source span's quote."""
     parts = normalise_space(text).split(" ")
     return " ".join(parts[:words])
+
+
+def phrase_pattern(phrases: Iterable[str]) -> str:
+    """One regex alternation matching any of ``phrases`` (words separated by any white space).
+
+    The phrases are merged into a word trie, so a long list with shared beginnings ("Secretaría de …",
+    "Instituto Nacional de …") is scanned once per position; longer phrases are preferred. Letter case
+    is folded to lower case: compile the result with ``re.IGNORECASE``.
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for word in phrase.lower().split():
+            node = node.setdefault(word, {})
+        node[""] = {}
+
+    def render(node: dict[str, dict]) -> str:
+        alternatives = []
+        for word in sorted((w for w in node if w), key=lambda w: (-len(w), w)):
+            child = node[word]
+            rest = {k: v for k, v in child.items() if k}
+            if not rest:
+                alternatives.append(re.escape(word))
+            elif "" in child:
+                alternatives.append(re.escape(word) + r"(?:\s+" + render(rest) + ")?")
+            else:
+                alternatives.append(re.escape(word) + r"\s+" + render(rest))
+        return "(?:" + "|".join(alternatives) + ")"
+
+    return render(trie) if trie else "(?!)"

@@ -236,7 +236,7 @@ RENDERER_NAMES = ("jsonl", "csv")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``migrakg`` console script."""
-    from ingest.errors import ReportFormatError
+    from ingest.errors import CatalogError, ReportFormatError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReportFormatError as exc:
         _err(f"{exc}")
         return EXIT_DATA
-    except UsageError as exc:
+    except (UsageError, CatalogError) as exc:
         _err(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:

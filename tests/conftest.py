@@ -21,3 +21,13 @@ def corpus():
     from ingest.corpus import load_corpus
 
     return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """A data folder holding one complete build of the bundled corpus (built once per session)."""
+    from migrakg.build import run_build
+
+    data_dir = tmp_path_factory.mktemp("data")
+    result = run_build(CORPUS, data_dir, "https://w3id.org/migrakg/")
+    return data_dir, result

@@ -87,7 +87,8 @@ def test_2020_actions_without_blocks(c2020) -> None:
     for key in ("2020-apf-o10-01", "2020-apf-o10-02"):
         a = actions[key]
         assert (a.has_results, a.results, a.challenges) == (False, "", ())
-    assert actions["2020-apf-o10-01"].description == ""  # the next list item follows at once
+    first = actions["2020-apf-o10-01"]  # the next list item follows at once: the heading stands for the text
+    assert first.description == first.title and first.derivation[0][0] == "description"
     assert actions["2020-apf-o10-02"].description.startswith("Se ha elaborado una propuesta de Guía")
     webinar = actions["2020-apf-o10-03"]
     assert webinar.has_results and len(webinar.challenges) == 2 and webinar.actor_text == "IMJUVE"

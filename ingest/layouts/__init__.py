@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from ingest.errors import CatalogError
 from ingest.records import ParsedReport, ReportInfo
 from ingest.text import Line
 
@@ -19,9 +20,9 @@ LayoutParser = Callable[[list[Line], ReportInfo], ParsedReport]
 def parser_for(layout: str) -> LayoutParser:
     """The ``parse`` function of the layout module named ``layout``."""
     if not layout.isidentifier():
-        raise ValueError(f"unknown layout {layout!r}")
+        raise CatalogError(f"unknown layout {layout!r}")
     try:
         module = importlib.import_module(f"ingest.layouts.{layout}")
     except ModuleNotFoundError as exc:
-        raise ValueError(f"unknown layout {layout!r}: no module ingest/layouts/{layout}.py") from exc
+        raise CatalogError(f"unknown layout {layout!r}: no module ingest/layouts/{layout}.py") from exc
     return module.parse

@@ -284,6 +284,11 @@ def _to_action(block: _Block, info: ReportInfo) -> Action:
         no_challenges = bool(NO_CHALLENGES_RX.match(text))
     chapter = "oca" if block.actor.upper() == "INE" else "apf"
     span = SourceSpan(info.file, block.heading.number, max(block.last, block.heading.number), quote_of(block.title))
+    description = render(block.description)
+    derivation: tuple[tuple[str, str], ...] = ()
+    if not description:  # a list-item heading with no text of its own (objective 10, action 1)
+        description = block.title
+        derivation = (("description", "the report prints no description: the heading text stands for it"),)
     return Action(
         edition=info.year,
         report=info.slug,
@@ -292,10 +297,11 @@ def _to_action(block: _Block, info: ReportInfo) -> Action:
         number=block.number,
         title=block.title,
         actor_text=block.actor,
-        description=render(block.description),
+        description=description,
         source=span,
         results=results,
         has_results=has_results,
         challenges=challenges,
         no_challenges_reported=no_challenges,
+        derivation=derivation,
     )
