@@ -9,6 +9,7 @@ threads: searches take a lock around the single searcher).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from search.analysis import fold, keyword_analyzer, normalise_key, spanish_analy
 from search.documents import SearchDocument
 
 SIDECAR = "migrakg-search.json"
+_WORD_RE = re.compile(r"\w+")
 FORMAT_VERSION = 1
 
 #: Facet name → index field (the names of the facets in the API answer).
@@ -132,7 +134,7 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
     writer = ix.writer(limitmb=256)
     display: dict[str, dict[str, str]] = {f: {} for f in FACETS}
     surface: dict[str, Counter[str]] = defaultdict(Counter)
-    spell_analyzer = spelling_analyzer()
+    folded_of: dict[str, str] = {}
     n = 0
     try:
         for doc in documents:
@@ -141,11 +143,14 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
                 for v in vals:
                     display[facet].setdefault(normalise_key(v), v)
             challenges = "\n".join(doc.challenges)
-            words_text = " ".join([doc.title, doc.description, doc.results, challenges])
-            for tok in spell_analyzer(words_text, positions=False, chars=True, keeporiginal=True):
-                original = tok.original.lower()
-                if original != tok.text:
-                    surface[tok.text][original] += 1
+            # the spelling field gets each word once (suggestions need the vocabulary, not frequencies)
+            words = set(_WORD_RE.findall(" ".join([doc.title, doc.description, doc.results, challenges]).lower()))
+            for word in words:
+                folded = folded_of.get(word)
+                if folded is None:
+                    folded = folded_of[word] = fold(word)
+                if folded != word:
+                    surface[folded][word] += 1
             meta = {
                 "objective": doc.objective,
                 "edition": doc.edition,
@@ -173,7 +178,7 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
                     + doc.action_type_labels
                     + doc.challenge_category_labels
                 ),
-                words=words_text,
+                words=" ".join(sorted(words)),
                 edition_n=doc.edition,
                 objective_n=doc.objective,
                 meta=meta,

@@ -29,7 +29,7 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
-from whoosh import highlight, qparser, sorting
+from whoosh import collectors, highlight, qparser, sorting
 from whoosh import query as wq
 
 from search.analysis import fold, normalise_key, spanish_stopwords
@@ -249,6 +249,30 @@ def build_filter(sx: SearchIndex, filters: dict[str, list[str]], warnings: list[
 # searching
 
 
+class _TopRecorder(collectors.TopCollector):
+    """Top-N by score that also records every matching document (block-quality skipping off)."""
+
+    def prepare(self, top_searcher: Any, q: wq.Query, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.matched: set[int] = set()
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.matched.add(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+class _SortRecorder(collectors.SortingCollector):
+    """Top-N by sort key that also records every matching document."""
+
+    def prepare(self, top_searcher: Any, q: wq.Query, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.matched: set[int] = set()
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.matched.add(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
 def _sortedby(sort: str, has_words: bool) -> list[sorting.FacetType] | None:
     by_key = sorting.FieldFacet("key")
     if sort == "edition" or (sort == "relevance" and not has_words):
@@ -259,7 +283,7 @@ def _sortedby(sort: str, has_words: bool) -> list[sorting.FacetType] | None:
     return None
 
 
-def _facet_counts(sx: SearchIndex, docnums: set[int] | frozenset[int]) -> dict[str, dict[str, int]]:
+def _facet_counts(sx: SearchIndex, docnums: set[int]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for facet in FACETS:
         per_doc = sx.doc_facets[facet]
@@ -370,24 +394,23 @@ def search(
         filter_q = build_filter(sx, norm_filters, warnings)
         s = sx.searcher
         main = user_q if user_q is not None else wq.Every()
-        combined = wq.And([main, filter_q]) if filter_q is not None else main
         try:
-            if user_q is None and filter_q is None:
-                matched: set[int] | frozenset[int] = sx.all_docs
+            # one pass: the top hits and, on the side, every matching document (for the facets)
+            allow = set(s.docs_for_query(filter_q)) if filter_q is not None else None
+            start = (page - 1) * per_page
+            limit = max(1, min(start + per_page, len(sx.all_docs)))
+            sortedby = _sortedby(sort, user_q is not None)
+            top = _SortRecorder(sortedby, limit=limit) if sortedby else _TopRecorder(limit=limit, usequality=False)
+            col = collectors.FilterCollector(top, allow=allow) if allow is not None else top
+            if allow is not None and not allow:  # whoosh reads an empty allow set as "no filter"
+                matched: set[int] = set()
             else:
-                matched = set(s.docs_for_query(combined))
+                s.search_with_collector(main, col)
+                matched = top.matched
+            results = col.results() if matched else None
             total = len(matched)
             hits: list[dict[str, Any]] = []
-            start = (page - 1) * per_page
-            if start < total:
-                sortedby = _sortedby(sort, user_q is not None)
-                results = s.search(
-                    main,
-                    filter=set(matched),
-                    limit=start + per_page,
-                    sortedby=sortedby,
-                    terms=True,
-                )
+            if start < total and results is not None:
                 results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
                 results.formatter = MarkFormatter()
                 for hit in results[start : start + per_page]:
