@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,3 +37,45 @@ def published(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
     result = run_build(CORPUS, data_dir, "https://w3id.org/migrakg/")
     return data_dir, result
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real `oxigraph serve` on 127.0.0.1 (union default graph); yields its base URL."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("the `oxigraph` server binary is not on PATH in CI (pip install -e '.[test]')")
+        pytest.skip("the `oxigraph` server binary is not on PATH (pip install oxigraph)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                pytest.fail(f"oxigraph serve did not start: {err[:500]}")
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -239,10 +239,6 @@ def test_glossary(report: ParsedReport) -> None:
     assert all(10729 <= t.source.line_start <= t.source.line_end <= 10997 for t in report.glossary)
 
 
-def test_parse_is_fast(parsed: tuple[ParsedReport, CleaningLog, float]) -> None:
-    assert parsed[2] < 1.0
-
-
 # --- errors -------------------------------------------------------------------------------------
 
 

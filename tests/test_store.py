@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +19,7 @@ from graph.store import (
 )
 from graph.synthetic import INSTITUTIONS, sample_reports
 from graph.uris import Minter
+from tests.conftest import free_port
 
 BUILT_AT = "2026-01-01T00:00:00Z"
 ID = "https://w3id.org/migrakg/id/"
@@ -134,44 +130,6 @@ def test_load_store_from_files(tmp_path: Path, nquads, embedded):
     assert _all_answers(EmbeddedBackend(store)) == _all_answers(embedded)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.skip("the `oxigraph` server binary is not on PATH (pip install oxigraph)")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"oxigraph serve did not start: {err[:500]}")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.mark.server
 def test_remote_endpoint_gives_identical_results(oxigraph_server, nquads, embedded):
     remote = RemoteBackend(f"{oxigraph_server}/query", f"{oxigraph_server}/update")
@@ -195,4 +153,4 @@ def test_remote_errors_are_sparql_errors(oxigraph_server):
     with pytest.raises(SparqlError, match="update endpoint"):
         remote.push(b"")
     with pytest.raises(SparqlError, match="unreachable"):
-        RemoteBackend(f"http://127.0.0.1:{_free_port()}/query", timeout=2).select("SELECT * WHERE {}")
+        RemoteBackend(f"http://127.0.0.1:{free_port()}/query", timeout=2).select("SELECT * WHERE {}")
