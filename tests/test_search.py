@@ -452,3 +452,11 @@ def test_api_similar(client) -> None:
     data = client.get("/api/search/similar/2024-apf-o07-10?n=2").get_json()
     assert [s["key"] for s in data["similar"]][0] == "2024-pj-o10-01"
     assert client.get("/api/search/similar/2030-apf-o01-01").status_code == 404
+
+
+def test_searching_leaves_the_index_untouched(index_dir: Path, sx) -> None:
+    before = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in index_dir.iterdir()}
+    search(sx, "OIM", {"edition": ["2024"]})
+    similar(sx, "2024-ef-o01-02")
+    after = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in index_dir.iterdir()}
+    assert before == after
