@@ -301,9 +301,7 @@ class Registry:
         name_forms = sorted(names, key=len, reverse=True)
         self._name_rx = re.compile(r"(?<!\w)" + phrase_pattern(name_forms) + r"(?!\w)", re.IGNORECASE)
         masks = sorted((fold_accents(f) for f in self.masked_forms), key=len, reverse=True)
-        self._mask_rx = (
-            re.compile(r"(?<!\w)" + phrase_pattern(masks) + r"(?!\w)", re.I) if masks else None
-        )
+        self._mask_rx = re.compile(r"(?<!\w)" + phrase_pattern(masks) + r"(?!\w)", re.I) if masks else None
         acr_forms = sorted(acronyms, key=len, reverse=True)
         self._acr_rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in acr_forms) + r")(?![\w])")
         self._acr_map = acronyms

@@ -45,8 +45,7 @@ def test_incomplete_staging_is_never_published(tmp_path):
 
 
 def test_lock_refuses_a_second_build(tmp_path):
-    with build_lock(tmp_path):
-        with pytest.raises(BuildLockedError), build_lock(tmp_path):
-            pass
+    with build_lock(tmp_path), pytest.raises(BuildLockedError), build_lock(tmp_path):
+        pass
     with build_lock(tmp_path):
         pass
