@@ -25,6 +25,7 @@ from search.analysis import fold, keyword_analyzer, normalise_key, spanish_analy
 from search.documents import SearchDocument
 
 SIDECAR = "migrakg-search.json"
+EVERY_FIELD = "every"
 _WORD_RE = re.compile(r"\w+")
 FORMAT_VERSION = 1
 
@@ -89,6 +90,7 @@ def make_schema() -> fields.Schema:
         objective_n=fields.NUMERIC(int, sortable=True),
         meta=fields.STORED(),
     )
+    schema.add(EVERY_FIELD, fields.ID())  # one term, "1", in every document: "*" as a cheap term query
     for facet in FACETS:
         schema.add(facet, fields.TEXT(analyzer=kw, phrase=False))
     return schema
@@ -182,6 +184,7 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
                 edition_n=doc.edition,
                 objective_n=doc.objective,
                 meta=meta,
+                **{EVERY_FIELD: "1"},
                 **{facet: ",".join(normalise_key(v) for v in vals) for facet, vals in values.items()},
             )
             n += 1

@@ -3,14 +3,17 @@
 Query syntax (whoosh's, in Spanish-friendly form):
 
 * words are ANDed; ``OR``, ``AND``, ``NOT`` (upper case), ``-palabra`` to exclude, parentheses;
-* ``"frase exacta"``; ``migra*`` prefix; ``palabra~`` fuzzy;
+* ``"frase exacta"``; ``migra*`` prefix (the prefix is stemmed like any word; ``?`` inside a word is
+  whoosh's and unreliable on stemmed terms); ``palabra~`` fuzzy; ``*`` alone is every action;
 * field filters: ``objetivo:7``, ``institucion:INM``, ``estado:"Estado de México"`` (or a demonym,
   ``estado:mexiquense``), ``socio:OIM``, ``edicion:2024``, ``poblacion:nna``, ``tipo:APF``,
   ``categoria:falta-recursos``, ``tipo_accion:capacitacion``; text fields ``titulo:``,
   ``descripcion:``, ``resultados:``, ``retos:``.
 
 Accents and case never matter. Queries longer than :data:`MAX_QUERY_CHARS` (500) characters are cut
-at a word boundary (the answer says ``"truncated": true``); control characters become spaces.
+at a word boundary (the answer says ``"truncated": true``); control characters become spaces. Wildcards
+need two literal characters in front (``migra*``, not ``*a*`` nor ``a*``) and at most
+:data:`MAX_WILDCARDS` words may carry ``*``, ``?`` or ``~`` (each expands over the whole vocabulary).
 Unbalanced quotes or parentheses and lone operators are read leniently by whoosh's parser (they give
 results, possibly none). An unknown field name, a malformed objective or edition, bad paging or an
 unknown sort raise :class:`SearchQueryError` (the API answers 400). An unknown facet *value* is not
@@ -33,11 +36,12 @@ from whoosh import collectors, highlight, qparser, sorting
 from whoosh import query as wq
 
 from search.analysis import fold, normalise_key, spanish_stopwords
-from search.index import FACET_ALIAS_KIND, FACETS, SNIPPET_FIELDS, TEXT_FIELDS, SearchIndex
+from search.index import EVERY_FIELD, FACET_ALIAS_KIND, FACETS, SNIPPET_FIELDS, TEXT_FIELDS, SearchIndex
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
-MAX_CLAUSES = 300
+MAX_WILDCARDS = 6
+MAX_CLAUSES = 2500  # a 500-character query of distinct words stays below this
 FEW_HITS = 3  # below this many hits, look for a "¿Quiso decir…?" suggestion
 SORTS = ("relevance", "edition", "objective")
 
@@ -188,11 +192,15 @@ def parse_query(sx: SearchIndex, text: str, warnings: list[str]) -> wq.Query | N
         return None
     rewritten = _rewrite_fields(text)
     try:
-        q = _parser(sx).parse(rewritten)
+        q = _parser(sx).parse(rewritten, normalize=False)
     except Exception as exc:  # whoosh's parser is lenient; this is a last guard
         raise SearchQueryError("No se pudo interpretar la consulta.", str(exc)) from exc
 
     def fix(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Every):
+            # "*": every document. Not whoosh's Every(field) (a walk over the field's postings), and not an
+            # unfielded Every inside And/Or either (whoosh's normalize() turns "OIM *" into Every()).
+            return wq.Term(EVERY_FIELD, "1")
         if type(node) is wq.Term and node.fieldname in FACETS:
             key = resolve_facet_value(sx, node.fieldname, node.text, warnings)
             return wq.Term(node.fieldname, key, boost=node.boost)
@@ -204,13 +212,38 @@ def parse_query(sx: SearchIndex, text: str, warnings: list[str]) -> wq.Query | N
         raise
     except Exception as exc:
         raise SearchQueryError("No se pudo interpretar la consulta.", str(exc)) from exc
+    if q == wq.Term(EVERY_FIELD, "1"):
+        return None  # "*" alone: the same as an empty query (browse everything)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         warnings.append("La consulta no contiene palabras que buscar.")
         return q
-    leaves = sum(1 for _ in q.leaves()) if not q.is_leaf() else 1
-    if leaves > MAX_CLAUSES:
-        raise SearchQueryError("La consulta es demasiado compleja.", f"{leaves} cláusulas; máximo {MAX_CLAUSES}.")
+    leaves = list(q.leaves()) if not q.is_leaf() else [q]
+    if len(leaves) > MAX_CLAUSES:
+        raise SearchQueryError("La consulta es demasiado compleja.", f"{len(leaves)} cláusulas; máximo {MAX_CLAUSES}.")
+    _check_wildcards(leaves)
     return q
+
+
+def _check_wildcards(leaves: list[wq.Query]) -> None:
+    """Bound the cost of term expansion: ≥ 2 literal characters before a wildcard, few wildcards."""
+    patterns = set()
+    for leaf in leaves:
+        if isinstance(leaf, wq.Prefix):
+            literal = leaf.text
+        elif isinstance(leaf, wq.Wildcard):
+            literal = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
+        elif isinstance(leaf, wq.FuzzyTerm):
+            literal = leaf.text[: max(2, leaf.prefixlength)]
+        else:
+            continue
+        if len(literal) < 2:
+            raise SearchQueryError(
+                "Los comodines necesitan al menos dos letras delante.", "Por ejemplo migra* o refug?ado; no *a* ni a*."
+            )
+        patterns.add(leaf.text)
+    if len(patterns) > MAX_WILDCARDS:
+        detail = f"Como máximo {MAX_WILDCARDS} palabras con * ? o ~ por consulta."
+        raise SearchQueryError("Demasiados comodines.", detail)
 
 
 def normalise_filters(filters: dict[str, Any] | None) -> dict[str, list[str]]:

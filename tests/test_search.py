@@ -159,6 +159,11 @@ def test_prefix_phrase_and_boolean(sx) -> None:
     assert all_keys(sx, "salud OR trata") == all_keys(sx, "salud") | all_keys(sx, "trata")
     assert all_keys(sx, "OIM NOT Campeche") == all_keys(sx, "OIM") - all_keys(sx, "Campeche")
     assert all_keys(sx, "OIM -Campeche") == all_keys(sx, "OIM NOT Campeche")
+    # "*" is every action, also inside AND/NOT
+    assert all_keys(sx, "*") == all_keys(sx, "") and len(all_keys(sx, "*")) == 13
+    assert all_keys(sx, "OIM *") == all_keys(sx, "OIM")
+    assert all_keys(sx, "* NOT OIM") == all_keys(sx, "") - all_keys(sx, "OIM")
+    assert all_keys(sx, "refug*") >= all_keys(sx, "refugiado")
     # a hyphenated word is not an exclusion
     assert all_keys(sx, "MÉXICO-CANADÁ") == {"2018-apf-o05-02"}
 
@@ -371,6 +376,9 @@ def test_control_characters_are_spaces(sx) -> None:
         ("", None, {"page": 0}, "Página"),
         ("", None, {"per_page": 1000}, "Tamaño de página"),
         ("", None, {"sort": "random"}, "Orden desconocido"),
+        ("*a*", None, {}, "dos letras"),
+        ("a* OR b*", None, {}, "dos letras"),
+        ("migra* refug* derech* trabaj* famil* niñ* mujer*", None, {}, "Demasiados comodines"),
         (42, None, {}, "texto"),
     ],
 )
