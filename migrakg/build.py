@@ -41,6 +41,8 @@ DUMPS = {"turtle": "migrakg.ttl", "ntriples": "migrakg.nt", "jsonld": "migrakg.j
 STORE_DIR = "store"
 SEARCH_DIR = "search"
 SHACL_REPORT = "shacl-report.txt"
+RECONCILE = "reconcile.json"  # stated vs extracted counts (web app quality page)
+CORPUS_DIR = "corpus"  # copy of the source texts (web app source views)
 LAST_FAILURE = "last-build-failure.txt"  # in the data folder, beside the published builds
 DEPENDENCIES = ("rdflib", "pyoxigraph", "pyshacl", "whoosh-reloaded", "networkx", "flask")
 
@@ -162,7 +164,7 @@ def _build_into(
     from search.index import build_index
 
     minter = Minter(base_uri)
-    steps = _Steps(8, progress)
+    steps = _Steps(9, progress)
     corpus = steps.run("parse corpus", lambda: corpus_loader(corpus_dir))
     registry = corpus.registry
     notes: list[str] = []
@@ -198,6 +200,20 @@ def _build_into(
         return rows
 
     rows = steps.run("write exports", exports)
+
+    def web_files() -> None:
+        # the web app's quality page and source views (the web app never imports ingest)
+        from dataclasses import asdict
+
+        from ingest.reconcile import reconcile
+
+        rec = [{**asdict(r), "what": r.what} for r in reconcile(corpus.reports, registry.ancestors)]
+        (staging / RECONCILE).write_text(json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
+        (staging / CORPUS_DIR).mkdir()
+        for r in corpus.reports:
+            shutil.copyfile(corpus_dir / r.info.file, staging / CORPUS_DIR / r.info.file)
+
+    steps.run("write reconcile table and corpus copy (web app)", web_files)
 
     def manifest() -> dict:
         files = sorted(p for p in staging.iterdir() if p.is_file())
