@@ -83,3 +83,19 @@ class MKG(DefinedNamespace):
 WD = Namespace("http://www.wikidata.org/entity/")
 
 __all__ = ["DCAT", "DCTERMS", "MKG", "MKG_IRI", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "VOID", "WD", "XSD"]
+
+
+#: Prefixes written into the Turtle dump and bound on graphs (prefix → namespace IRI).
+PREFIXES: dict[str, str] = {
+    "mkg": MKG_IRI,
+    "org": str(ORG),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "wd": str(WD),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}

@@ -255,3 +255,18 @@ def backend_from_settings(store_path: str | os.PathLike[str] | None = None) -> S
     if store_path is None:
         raise ValueError("no SPARQL endpoint configured and no store path given")
     return EmbeddedBackend(open_store(store_path))
+
+
+def dump_store(store: ox.Store, targets: dict[str, Path], prefixes: dict[str, str]) -> None:
+    """Write the store's content: ``nquads`` and ``jsonld`` keep the named graphs; ``turtle`` and
+    ``ntriples`` hold their union. ``targets`` maps those format names to file paths."""
+    union = list(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))
+    union.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))  # grouped by subject, stable
+    writers = {
+        "nquads": lambda path: store.dump(path, format=ox.RdfFormat.N_QUADS),
+        "jsonld": lambda path: store.dump(path, format=ox.RdfFormat.JSON_LD),
+        "turtle": lambda path: ox.serialize(union, path, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
+        "ntriples": lambda path: ox.serialize(union, path, format=ox.RdfFormat.N_TRIPLES),
+    }
+    for name, path in targets.items():
+        writers[name](str(path))

@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from graph.build_rdf import InstitutionInfo, build_dataset, to_nquads, union_graph
+from graph.namespaces import PREFIXES
 from graph.uris import Minter
 from graph.validate import ValidationResult, validate_graph
 from ingest.corpus import Corpus, load_corpus
@@ -158,7 +159,7 @@ def _build_into(
     progress: Progress | None,
     corpus_loader: Callable[[Path], Corpus],
 ) -> BuildResult:
-    from graph.store import load_store
+    from graph.store import dump_store, load_store
     from search.aliases import build_aliases
     from search.documents import documents_from_store
     from search.index import build_index
@@ -179,14 +180,11 @@ def _build_into(
         report = format_violations(result)
         raise BuildFailed("the graph does not conform to the SHACL shapes; nothing was published", report)
 
-    def write_dumps() -> None:
-        (staging / DUMPS["nquads"]).write_bytes(to_nquads(ds))
-        union.serialize(staging / DUMPS["turtle"], format="turtle", encoding="utf-8")
-        union.serialize(staging / DUMPS["ntriples"], format="nt", encoding="utf-8")
-        ds.serialize(staging / DUMPS["jsonld"], format="json-ld", encoding="utf-8")
-
-    steps.run("write dumps (Turtle, N-Triples, JSON-LD, N-Quads)", write_dumps)
-    store = steps.run("load Oxigraph store", lambda: load_store(staging / STORE_DIR, staging / DUMPS["nquads"]))
+    store = steps.run("load Oxigraph store", lambda: load_store(staging / STORE_DIR, to_nquads(ds)))
+    steps.run(
+        "write dumps (Turtle, N-Triples, JSON-LD, N-Quads)",
+        lambda: dump_store(store, {k: staging / v for k, v in DUMPS.items()}, PREFIXES),
+    )
 
     def index(store) -> int:
         return build_index(documents_from_store(store), staging / SEARCH_DIR, build_aliases(store))
