@@ -1,0 +1,419 @@
+"""Guarded execution of user SPARQL queries in worker processes that are killed past the time limit.
+
+Neither pyoxigraph nor rdflib can interrupt a running query from Python, so each query runs in a separate
+process (``python -m webapp.sparql_worker``) that opens the published store read-only (or forwards the query
+to a remote SPARQL endpoint), keeps at most ``max_rows`` results, serializes them and sends the bytes back.
+:class:`WorkerPool` holds a fixed number of such processes (the bound on concurrent queries); a query that
+runs past its deadline has its process killed and replaced, which really stops the work.
+
+The wire protocol between parent and worker is length-prefixed pickles on the worker's stdin/stdout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pickle
+import queue
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Result formats of SELECT/ASK: name → media type.
+RESULT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+#: Result formats of CONSTRUCT/DESCRIBE: name → (media type, Oxigraph format).
+GRAPH_FORMATS = {
+    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+}
+_HEADER = struct.Struct("!Q")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Serialization (runs in the worker)
+# ---------------------------------------------------------------------------------------------------
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    return {"type": "literal", "value": str(term)}
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def _plain(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str, truncated: bool) -> bytes:
+    """SELECT results in the SPARQL 1.1 JSON, XML, CSV or TSV format (``truncated`` noted in JSON and XML)."""
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+        data = {"head": {"vars": variables}, "results": {"bindings": bindings}, "truncated": truncated}
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        if truncated:
+            out.append('<link href="urn:migrakg:truncated"/>')
+        out.append("</head>\n<results>")
+        for row in rows:
+            out.append("<result>")
+            out += [
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            ]
+            out.append("</result>")
+        out.append("</results>\n</sparql>\n")
+        return "\n".join(out).encode("utf-8")
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_plain(t) for t in row] for row in rows)
+        return buf.getvalue().encode("utf-8")
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    raise ValueError(f"unknown result format {fmt!r}")
+
+
+def serialize_boolean(value: bool, fmt: str) -> bytes:
+    """ASK results in the SPARQL 1.1 JSON, XML, CSV or TSV format."""
+    text = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+            f"<head/>\n<boolean>{text}</boolean>\n</sparql>\n"
+        ).encode()
+    if fmt in ("csv", "tsv"):
+        return f"{'_askResult' if fmt == 'csv' else '?_askResult'}\r\n{text}\r\n".encode()
+    raise ValueError(f"unknown result format {fmt!r}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Execution (runs in the worker)
+# ---------------------------------------------------------------------------------------------------
+class _Executor:
+    """Runs requests in the worker: one store opened read-only, reopened when the published build changes."""
+
+    def __init__(self) -> None:
+        self.store_path = ""
+        self.store: ox.Store | None = None
+
+    def _store(self, path: str) -> ox.Store:
+        if self.store is None or path != self.store_path:
+            self.store = ox.Store.read_only(path)
+            self.store_path = path
+        return self.store
+
+    def _remote(self, endpoint: str, query: str, form: str, timeout: float) -> Any:
+        accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
+        request = urllib.request.Request(
+            endpoint,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
+                raw = response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:2000]
+            if 400 <= exc.code < 500:
+                raise SyntaxError(detail or f"the SPARQL endpoint answered {exc.code}") from exc
+            raise OSError(f"the SPARQL endpoint answered {exc.code}: {detail}") from exc
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return (q.triple for q in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
+        return ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
+
+    def run(self, req: dict[str, Any]) -> dict[str, Any]:
+        query, fmt, max_rows, form = req["query"], req["format"], req["max_rows"], req["form"]
+        try:
+            if req.get("endpoint"):
+                result = self._remote(req["endpoint"], query, form, req.get("timeout", 60.0))
+            else:
+                result = self._store(req["store"]).query(query, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryBoolean):
+                return {"ok": True, "body": serialize_boolean(bool(result), fmt), "truncated": False, "rows": 1}
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows: list[list[Any]] = []
+                truncated = False
+                for solution in result:
+                    if len(rows) >= max_rows:
+                        truncated = True
+                        break
+                    rows.append([solution[v] for v in variables])
+                body = serialize_solutions(variables, rows, fmt, truncated)
+                return {"ok": True, "body": body, "truncated": truncated, "rows": len(rows)}
+            triples = []
+            truncated = False
+            for triple in result:
+                if len(triples) >= max_rows:
+                    truncated = True
+                    break
+                triples.append(triple)
+            body = ox.serialize(triples, format=GRAPH_FORMATS[fmt][1], prefixes=req.get("prefixes") or None)
+            return {"ok": True, "body": body, "truncated": truncated, "rows": len(triples)}
+        except SyntaxError as exc:
+            return {"ok": False, "status": 400, "error": "Consulta no válida", "detail": str(exc)}
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            return {"ok": False, "status": 502 if req.get("endpoint") else 500, "error": "Error al ejecutar la consulta",
+                    "detail": str(exc)[:2000]}  # fmt: skip
+
+
+def _read_exact(stream: Any, n: int) -> bytes | None:
+    data = b""
+    while len(data) < n:
+        chunk = stream.read(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def worker_main() -> None:
+    """The worker loop: read a request, run it, write the answer; exit when stdin closes."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
+    stdin = sys.stdin.buffer
+    executor = _Executor()
+    out.write(_HEADER.pack(0))  # ready
+    out.flush()
+    while True:
+        header = _read_exact(stdin, _HEADER.size)
+        if header is None:
+            return
+        payload = _read_exact(stdin, _HEADER.unpack(header)[0])
+        if payload is None:
+            return
+        answer = pickle.dumps(executor.run(pickle.loads(payload)))  # noqa: S301 - our own parent process
+        out.write(_HEADER.pack(len(answer)) + answer)
+        out.flush()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The pool (runs in the web app)
+# ---------------------------------------------------------------------------------------------------
+class QueryTimeout(Exception):
+    """The query ran past its time limit; its worker was killed."""
+
+
+class WorkerFailed(Exception):
+    """The worker process died or could not start."""
+
+
+class _Worker:
+    """One worker process and its pipes."""
+
+    def __init__(self, start_timeout: float) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "webapp.sparql_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=root,
+        )
+        self.fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
+        self._read(_HEADER.size, time.monotonic() + start_timeout, starting=True)
+
+    def _read(self, n: int, deadline: float, starting: bool = False) -> bytes:
+        data = bytearray()
+        while len(data) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WorkerFailed("the SPARQL worker did not start") if starting else QueryTimeout()
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self.fd, min(n - len(data), 1 << 20))
+            if not chunk:
+                raise WorkerFailed(f"the SPARQL worker exited (code {self.proc.poll()})")
+            data += chunk
+        return bytes(data)
+
+    def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        payload = pickle.dumps(request)
+        try:
+            self.proc.stdin.write(_HEADER.pack(len(payload)) + payload)  # type: ignore[union-attr]
+            self.proc.stdin.flush()  # type: ignore[union-attr]
+        except OSError as exc:
+            raise WorkerFailed(f"the SPARQL worker is gone: {exc}") from exc
+        deadline = time.monotonic() + timeout
+        size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
+        return pickle.loads(self._read(size, deadline))  # noqa: S301 - our own child process
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+
+
+@dataclass
+class Answer:
+    """A finished query: the serialized body and whether rows were cut at the cap."""
+
+    body: bytes
+    truncated: bool
+    rows: int
+    seconds: float
+
+
+class QueryError(Exception):
+    """The engine refused or failed the query (``status``, ``error``, ``detail`` for the JSON answer)."""
+
+    def __init__(self, status: int, error: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.error, self.detail = status, error, detail
+
+
+class PoolBusy(Exception):
+    """Every worker is busy: the bound on concurrent queries is reached."""
+
+
+class WorkerPool:
+    """A fixed number of worker processes; at most ``size`` queries run at once."""
+
+    def __init__(self, size: int, queue_wait: float = 1.0, start_timeout: float = 30.0) -> None:
+        self.size = size
+        self.queue_wait = queue_wait
+        self.start_timeout = start_timeout
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(size):
+            self._idle.put(None)  # started on first use
+        self._closed = False
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self.start_timeout)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+
+    def run(self, request: dict[str, Any], timeout: float) -> Answer:
+        """Run ``request`` in a free worker within ``timeout`` seconds.
+
+        Raises :class:`PoolBusy` (no worker free), :class:`QueryTimeout` (killed past the limit),
+        :class:`QueryError` (the engine refused the query) or :class:`WorkerFailed`.
+        """
+        if self._closed:
+            raise WorkerFailed("the SPARQL worker pool is closed")
+        try:
+            worker = self._idle.get(timeout=self.queue_wait)
+        except queue.Empty:
+            raise PoolBusy() from None
+        try:
+            if worker is None or not worker.alive():
+                if worker is not None:
+                    self._discard(worker)
+                worker = None
+                worker = self._start()
+            started = time.monotonic()
+            try:
+                answer = worker.ask(request, timeout)
+            except (QueryTimeout, WorkerFailed):
+                self._discard(worker)
+                worker = None
+                raise
+            seconds = time.monotonic() - started
+        finally:
+            self._idle.put(worker)
+        if not answer["ok"]:
+            raise QueryError(answer["status"], answer["error"], answer["detail"])
+        return Answer(answer["body"], answer["truncated"], answer["rows"], seconds)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+
+
+if __name__ == "__main__":
+    worker_main()
