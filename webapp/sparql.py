@@ -188,9 +188,10 @@ def _query_text() -> str | None:
 
 def _choose_format(form: str) -> str:
     graph = form in ("CONSTRUCT", "DESCRIBE")
-    names, accept, formats = (
-        (_GRAPH_FORMAT_NAMES, _GRAPH_ACCEPT, GRAPH_FORMATS) if graph else (_RESULT_FORMAT_NAMES, _RESULT_ACCEPT, RESULT_FORMATS)
-    )  # fmt: skip
+    if graph:
+        names, accept, formats = _GRAPH_FORMAT_NAMES, _GRAPH_ACCEPT, list(GRAPH_FORMATS)
+    else:
+        names, accept, formats = _RESULT_FORMAT_NAMES, _RESULT_ACCEPT, list(RESULT_FORMATS)
     asked = request.values.get("format") or request.values.get("output")
     if asked:
         name = names.get(asked.strip().lower())
@@ -202,7 +203,7 @@ def _choose_format(form: str) -> str:
             )
         return name
     if not request.accept_mimetypes:
-        return next(iter(formats))
+        return formats[0]
     best = request.accept_mimetypes.best_match([m for m, _ in accept])
     if best is None:
         raise _Problem(
@@ -260,7 +261,7 @@ def _service_description() -> Response:
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <{url}> a sd:Service ;
   rdfs:label "migrakg: acciones de México ante el Pacto Mundial para la Migración"@es ;
-  rdfs:comment "Punto de acceso SPARQL 1.1 de solo lectura; el grafo por omisión es la unión de los grafos con nombre."@es ;
+  rdfs:comment "SPARQL 1.1 de solo lectura; grafo por omisión: la unión de los grafos con nombre."@es ;
   sd:endpoint <{url}> ;
   sd:supportedLanguage sd:SPARQL11Query ;
   sd:feature sd:UnionDefaultGraph ;

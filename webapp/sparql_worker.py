@@ -11,6 +11,7 @@ The wire protocol between parent and worker is length-prefixed pickles on the wo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -223,8 +224,8 @@ class _Executor:
         except SyntaxError as exc:
             return {"ok": False, "status": 400, "error": "Consulta no válida", "detail": str(exc)}
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
-            return {"ok": False, "status": 502 if req.get("endpoint") else 500, "error": "Error al ejecutar la consulta",
-                    "detail": str(exc)[:2000]}  # fmt: skip
+            status = 502 if req.get("endpoint") else 500
+            return {"ok": False, "status": status, "error": "Error al ejecutar la consulta", "detail": str(exc)[:2000]}
 
 
 def _read_exact(stream: Any, n: int) -> bytes | None:
@@ -320,10 +321,8 @@ class _Worker:
             self.proc.kill()
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()  # type: ignore[union-attr]
-            except OSError:
-                pass
 
 
 @dataclass
