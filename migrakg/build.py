@@ -159,13 +159,14 @@ def _build_into(
     progress: Progress | None,
     corpus_loader: Callable[[Path], Corpus],
 ) -> BuildResult:
-    from graph.store import dump_store, load_store
+    from graph.network_export import write_network_files
+    from graph.store import EmbeddedBackend, dump_store, load_store
     from search.aliases import build_aliases
     from search.documents import documents_from_store
     from search.index import build_index
 
     minter = Minter(base_uri)
-    steps = _Steps(9, progress)
+    steps = _Steps(10, progress)
     corpus = steps.run("parse corpus", lambda: corpus_loader(corpus_dir))
     registry = corpus.registry
     notes: list[str] = []
@@ -198,6 +199,10 @@ def _build_into(
         return rows
 
     rows = steps.run("write exports", exports)
+    steps.run(
+        "write network (GraphML, GEXF)",
+        lambda: write_network_files(EmbeddedBackend(store), staging),
+    )
 
     def web_files() -> None:
         # the web app's quality page and source views (the web app never imports ingest)

@@ -141,6 +141,40 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_network(args: argparse.Namespace) -> int:
+    import json
+
+    from graph import network
+    from graph.store import SparqlError, backend_from_settings
+
+    if args.objective is not None and not 1 <= args.objective <= 23:
+        raise UsageError(f"--objective {args.objective}: GCM objectives are 1 to 23")
+    store = None if settings.get("sparql_endpoint") else _published(args) / "store"
+    try:
+        rows = network.fetch_participation(backend_from_settings(store), args.edition, args.objective)
+    except SparqlError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    try:
+        g = network.build_network(rows, args.kind, args.ego)
+    except KeyError as exc:
+        raise UsageError(f"--ego {args.ego}: no institution with that acronym in this network") from exc
+    if args.format == "json":
+        data = network.analyse(g, args.metric)
+        data["filters"] = {"edition": args.edition, "objective": args.objective, "kind": args.kind, "ego": args.ego}
+        out = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    else:
+        g = network.with_metrics(g)
+        out = network.to_graphml(g) if args.format == "graphml" else network.to_gexf(g)
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(out)
+        _progress(f"wrote a network of {g.number_of_nodes()} nodes, {g.number_of_edges()} edges to {args.output}")
+    else:
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from search.cli import run_search_command
 
@@ -222,6 +256,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the /api/search JSON object")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("network", help="collaboration network of institutions: metrics, communities, exports")
+    p.add_argument("--edition", type=int, help="only this edition (year)")
+    p.add_argument("--objective", type=int, help="only this GCM objective (1-23)")
+    p.add_argument("--metric", choices=["degree", "betweenness", "eigenvector"], default="degree",
+                   help="ranking metric (json)")  # fmt: skip
+    p.add_argument("--kind", choices=["institutions", "bipartite"], default="institutions",
+                   help="institution-institution or institution-objective network")  # fmt: skip
+    p.add_argument("--ego", help="only this institution (acronym, e.g. OIM) and its neighbours")
+    p.add_argument("--format", choices=["json", "graphml", "gexf"], default="json")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_network)
 
     p = sub.add_parser("serve", help="serve the web app on the published build (builds first if needed)")
     p.add_argument("--host", default="127.0.0.1")

@@ -32,4 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api_search.bp)
+
+    from webapp import api_network, sparql
+
+    sparql.init_app(app)  # /sparql and its limits (SPARQL_TIMEOUT, SPARQL_MAX_ROWS, … in sparql.CONFIG)
+    app.register_blueprint(api_network.bp)
     return app
