@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import platform
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+from rdflib import Graph
 
 from graph.build_rdf import InstitutionInfo, build_dataset, to_nquads, union_graph
 from graph.namespaces import PREFIXES
@@ -99,6 +103,61 @@ class _Steps:
             self.progress(f"[{self.i}/{self.total}] {name} done in {self.timings[name]:.2f} s")
         return out
 
+    def start(self, name: str, fn: Callable):
+        """Start a step that runs in the background; :meth:`finish` waits for it."""
+        self.i += 1
+        if self.progress:
+            self.progress(f"[{self.i}/{self.total}] {name} …")
+        job = fn()
+        job.step = (self.i, name, time.perf_counter())
+        return job
+
+    def finish(self, job, wait: Callable):
+        """Wait for a background step and report it under its own number."""
+        i, name, t0 = job.step
+        out = wait()
+        self.timings[name] = round(time.perf_counter() - t0, 3)
+        if self.progress:
+            self.progress(f"[{i}/{self.total}] {name} done in {self.timings[name]:.2f} s")
+        return out
+
+
+_GRAPH_TO_VALIDATE: Graph | None = None  # set just before forking the validation worker
+
+
+def _validate_inherited_graph() -> ValidationResult:
+    """Runs in the forked worker: validate the graph the parent process held when it forked."""
+    assert _GRAPH_TO_VALIDATE is not None
+    result = validate_graph(_GRAPH_TO_VALIDATE)
+    return ValidationResult(result.conforms, Graph(), result.text, result.violations)
+
+
+class _Validation:
+    """SHACL validation of the union graph in a forked process, so it overlaps with the store, dumps and index.
+
+    pySHACL is pure Python: on a 2-core machine a second process is the only way to overlap it. Where
+    ``fork`` is unavailable the validation simply runs here when its result is asked for.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        global _GRAPH_TO_VALIDATE
+        self.graph = graph
+        self.pool: ProcessPoolExecutor | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            _GRAPH_TO_VALIDATE = graph
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.future = self.pool.submit(_validate_inherited_graph)
+
+    def result(self) -> ValidationResult:
+        global _GRAPH_TO_VALIDATE
+        if self.pool is None:
+            return validate_graph(self.graph)
+        try:
+            return self.future.result()
+        finally:
+            self.pool.shutdown()
+            _GRAPH_TO_VALIDATE = None
+
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -175,12 +234,7 @@ def _build_into(
         lambda: build_dataset(corpus.reports, institution_infos(registry), minter, started.isoformat(), notes),
     )
     union = union_graph(ds)
-    result = steps.run("validate SHACL", lambda: validate_graph(union))
-    (staging / SHACL_REPORT).write_text(result.text, encoding="utf-8")
-    if not result.conforms:
-        report = format_violations(result)
-        raise BuildFailed("the graph does not conform to the SHACL shapes; nothing was published", report)
-
+    validation = steps.start("validate SHACL (in a second process, alongside steps 4–8)", lambda: _Validation(union))
     store = steps.run("load Oxigraph store", lambda: load_store(staging / STORE_DIR, to_nquads(ds)))
     steps.run(
         "write dumps (Turtle, N-Triples, JSON-LD, N-Quads)",
@@ -217,6 +271,11 @@ def _build_into(
             shutil.copyfile(corpus_dir / r.info.file, staging / CORPUS_DIR / r.info.file)
 
     steps.run("write reconcile table and corpus copy (web app)", web_files)
+    result = steps.finish(validation, lambda: validation.result())
+    (staging / SHACL_REPORT).write_text(result.text, encoding="utf-8")
+    if not result.conforms:
+        report = format_violations(result)
+        raise BuildFailed("the graph does not conform to the SHACL shapes; nothing was published", report)
 
     def manifest() -> dict:
         files = sorted(p for p in staging.iterdir() if p.is_file())
