@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from webapp.published import NoBuildError
 
-MESSAGES_ES = {
-    400: "Solicitud incorrecta",
-    404: "No encontrado",
-    405: "Método no permitido",
-    500: "Error interno",
-    503: "Servicio no disponible",
-}
+
+def _title(status: int) -> str:
+    titles = {
+        400: _("Solicitud incorrecta"),
+        404: _("Página no encontrada"),
+        405: _("Método no permitido"),
+        406: _("Formato no disponible"),
+        500: _("Error interno"),
+        503: _("Servicio no disponible"),
+    }
+    return titles.get(status, _("Error"))
 
 
 def _wants_json() -> bool:
@@ -23,10 +28,13 @@ def _wants_json() -> bool:
 
 
 def _respond(status: int, detail: str) -> Any:
-    title = MESSAGES_ES.get(status, "Error")
+    title = _title(status)
     if _wants_json():
         return jsonify({"error": title, "detail": detail}), status
-    return render_template("error.html", status=status, title=title, detail=detail), status
+    try:
+        return render_template("error.html", status=status, title=title, detail=detail), status
+    except Exception:  # the error page itself failed: a plain answer, still no stack trace
+        return f"{status} {title}", status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:
@@ -34,13 +42,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
-        return _respond(exc.code or 500, exc.description or "")
+        code = exc.code or 500
+        if code == 404 and not _wants_json():
+            detail = _("No existe lo que busca en esta versión de los datos.")
+        elif code >= 500:
+            detail = _("Algo falló de nuestro lado. Inténtelo de nuevo más tarde.")
+        else:
+            detail = exc.description or ""
+        return _respond(code, detail)
 
     @app.errorhandler(NoBuildError)
     def no_build(exc: NoBuildError) -> Any:
-        return _respond(503, "Todavía no hay una versión publicada de los datos.")
+        return _respond(503, _("Todavía no hay una versión publicada de los datos."))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
         app.logger.exception("unhandled error on %s", request.path)
-        return _respond(500, InternalServerError.description)
+        return _respond(500, _("Algo falló de nuestro lado. Inténtelo de nuevo más tarde."))

@@ -1,15 +1,20 @@
-"""HTML pages: dashboard, search, about and the downloads of the published build."""
+"""Dashboard, search, about and the downloads of the published build."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_from_directory
+from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
 
-from graph.namespaces import MKG_IRI, SKOS
+from search.index import FACETS
 from search.query import SearchQueryError, search
 from webapp.api_search import get_index
+from webapp.catalogue import CHAPTER_TYPES
+from webapp.charts import PALETTE, stacked_bars
+from webapp.common import catalogue, edition_arg, int_arg, url_with
+from webapp.i18n import current_lang
 from webapp.published import get_build
 
 bp = Blueprint("pages", __name__)
@@ -24,59 +29,123 @@ DOWNLOADS = {
     "network.graphml": "application/xml",
     "network.gexf": "application/xml",
 }
-ACTOR_TYPES = ["APF", "ENTIDAD_FEDERATIVA", "PODER_JUDICIAL", "PODER_LEGISLATIVO", "OCA", "OSC"]
-
-COUNTS_QUERY = f"""PREFIX mkg: <{MKG_IRI}>
-PREFIX skos: <{SKOS}>
-SELECT ?edition ?objective ?actorType (COUNT(?a) AS ?n) WHERE {{
-  ?a a mkg:Action ; mkg:objective ?o ; mkg:reportedIn ?r ; mkg:actorType ?t .
-  ?o skos:notation ?objective . ?r mkg:edition ?edition . ?t skos:notation ?actorType .
-}} GROUP BY ?edition ?objective ?actorType"""
-
-
-def _counts() -> dict[int, dict[int, dict[str, int]]]:
-    """Actions per edition → objective → actor type."""
-    table: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in get_build().backend.select(COUNTS_QUERY):
-        table[int(row["edition"])][int(row["objective"])][str(row["actorType"])] = int(row["n"])
-    return table
+#: Facets shown on the search page, in this order.
+SEARCH_FACETS = tuple(f for f in FACETS if f != "institution") + ("institution",)
+PER_PAGE = 10
+MAX_PAGE = 1000
 
 
 @bp.get("/")
 def index() -> str:
-    """Dashboard: actions by objective and actor type, per edition, and a search box."""
-    counts = _counts()
-    editions = sorted(counts, reverse=True)
-    edition = request.args.get("edition", type=int) or (editions[0] if editions else None)
-    if edition not in counts:
-        abort(404)
-    table = counts[edition]
-    types = [t for t in ACTOR_TYPES if any(t in row for row in table.values())]
-    maximum = max((sum(row.values()) for row in table.values()), default=1)
+    """Dashboard: actions by objective and actor type (stacked bars per edition) and a search box."""
+    cat = catalogue()
+    edition = edition_arg(cat)
+    lang = current_lang()
+    counts: dict[int, Counter] = {n: Counter() for n in range(1, 24)}
+    for a in cat.actions.values():
+        if edition is None or a.edition == edition:
+            counts.setdefault(a.objective, Counter())[a.actor_type] += 1
+    types = [t for t in CHAPTER_TYPES if any(c.get(t) for c in counts.values())]
+    rows = [
+        (
+            f"{n}. {cat.objective(n).definition(lang) if cat.objective(n) else ''}",
+            url_for("objectives.objective", n=n, edition=edition),
+            dict(counts[n]),
+        )
+        for n in sorted(counts)
+    ]
+    bars, height = stacked_bars(rows, types)
+    legend = [(t, PALETTE[i % len(PALETTE)]) for i, t in enumerate(types)]
+    totals = Counter(a.edition for a in cat.actions.values())
     return render_template(
         "index.html",
-        editions=editions,
+        editions=cat.editions,
         edition=edition,
-        table=table,
-        types=types,
-        maximum=maximum,
+        bars=bars,
+        chart_height=height,
+        legend=legend,
+        totals=totals,
+        total=sum(b.total for b in bars),
+        institutions=len({s for a in cat.actions.values() for s in a.reporters}),
         manifest=get_build().manifest,
     )
 
 
+def _search_filters() -> dict[str, list[str]]:
+    out = {}
+    for name in SEARCH_FACETS:
+        values = [v[:120] for v in request.args.getlist(name) if v.strip()]
+        if values:
+            out[name] = values[:10]
+    return out
+
+
 @bp.get("/search")
 def search_page() -> Any:
-    """The search page: results with snippets and facets."""
+    """The search page: snippets, facets with counts, suggestion, pagination; the URL holds the whole state."""
     q = request.args.get("q", "")
-    filters = {k: request.args.getlist(k) for k in ("objective", "actor_type", "state", "edition", "partner") if
-               request.args.getlist(k)}  # fmt: skip
+    filters = _search_filters()
+    sort = request.args.get("sort", "relevance") or "relevance"
     error = None
-    result: dict[str, Any] = {"total": 0, "hits": [], "facets": {}}
+    result: dict[str, Any] = {"total": 0, "hits": [], "facets": {}, "pages": 0, "warnings": [], "suggestion": None}
+    page = 1
     try:
-        result = search(get_index(), q, filters, page=request.args.get("page", 1, type=int) or 1, per_page=10)
+        page = int_arg("page", low=1, high=MAX_PAGE) or 1
+        result = search(get_index(), q, filters, page=page, per_page=PER_PAGE, sort=sort)
     except SearchQueryError as exc:
         error = exc.message
-    return render_template("search.html", q=q, result=result, error=error, filters=filters), 400 if error else 200
+    except Exception as exc:  # a 400 from int_arg
+        if getattr(exc, "code", None) == 400:
+            error = getattr(exc, "description", _("Solicitud incorrecta"))
+        else:
+            raise
+    cat = catalogue()
+    facets = []
+    for name in SEARCH_FACETS:
+        counts = result["facets"].get(name) or {}
+        chosen = filters.get(name, [])
+        values = list(counts.items())
+        values += [(v, 0) for v in chosen if v not in counts]
+        if values:
+            facets.append((name, values, chosen))
+    status = 400 if error else 200
+
+    def facet_url(name: str, value: str) -> str:
+        chosen = filters.get(name, [])
+        values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        return url_with(**{name: values or None, "page": None})
+
+    return (
+        render_template(
+            "search.html",
+            q=q,
+            result=result,
+            error=error,
+            filters=filters,
+            facets=facets,
+            page=page,
+            sort=sort,
+            cat=cat,
+            facet_url=facet_url,
+            api_url=url_for("api_search.api_search", q=q, sort=sort, page=page, **filters),
+            facet_label=_facet_label,
+        ),
+        status,
+    )
+
+
+def _facet_label(name: str, value: str) -> str:
+    """A readable label for a facet value (objective titles, actor types, population names)."""
+    cat = catalogue()
+    lang = current_lang()
+    if name == "objective" and value.isdigit() and cat.objective(int(value)):
+        return f"{value}. {cat.objective(int(value)).definition(lang)}"  # type: ignore[union-attr]
+    if name == "actor_type":
+        return cat.actor_type_label(value, lang)
+    kinds = {"population": "population", "challenge_category": "challenge-category", "action_type": "action-type"}
+    if name in kinds:
+        return cat.concept_label(kinds[name], value, lang)
+    return value
 
 
 @bp.get("/about")
@@ -85,7 +154,8 @@ def about() -> str:
     build = get_build()
     files = build.manifest.get("files", {})
     downloads = [(name, files[name]["bytes"]) for name in DOWNLOADS if name in files]
-    return render_template("about.html", manifest=build.manifest, downloads=downloads)
+    cat = catalogue()
+    return render_template("about.html", manifest=build.manifest, downloads=downloads, reports=cat.reports)
 
 
 @bp.get("/downloads/<name>")

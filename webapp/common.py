@@ -1,0 +1,141 @@
+"""Helpers shared by the page blueprints: the catalogue, argument parsing, URL building, labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+from webapp.catalogue import Catalogue, catalogue_for
+from webapp.i18n import current_lang
+from webapp.published import get_build
+
+#: Machine-readable twins of a resource: ?format= value → (media type, label).
+RDF_FORMATS = {
+    "ttl": ("text/turtle", "Turtle"),
+    "jsonld": ("application/ld+json", "JSON-LD"),
+    "nt": ("application/n-triples", "N-Triples"),
+}
+
+
+def catalogue() -> Catalogue:
+    """The pages' view of the published build (loaded once per build)."""
+    build = get_build()
+    return catalogue_for(str(build.path), build.backend, build.manifest.get("base_uri", "https://w3id.org/migrakg/"))
+
+
+def bad_request(message: str) -> BadRequest:
+    """A 400 whose description is shown on the error page."""
+    return BadRequest(message)
+
+
+def int_arg(name: str, *, low: int | None = None, high: int | None = None) -> int | None:
+    """An optional integer query parameter; a malformed or out-of-range value is a 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 6:
+        raise bad_request(_("El parámetro «%(name)s» debe ser un número entero.", name=name))
+    value = int(raw)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise bad_request(_("El parámetro «%(name)s» está fuera de rango.", name=name))
+    return value
+
+
+def edition_arg(cat: Catalogue) -> int | None:
+    """``?edition=``: one of the published editions, or none (all)."""
+    edition = int_arg("edition")
+    if edition is not None and edition not in cat.editions:
+        raise bad_request(_("No hay una edición %(edition)s.", edition=edition))
+    return edition
+
+
+def choice_arg(name: str, allowed: list[str] | tuple[str, ...]) -> str | None:
+    """An optional query parameter that must be one of ``allowed``."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if raw not in allowed:
+        raise bad_request(_("Valor no válido para «%(name)s».", name=name))
+    return raw
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query parameters changed (``None`` removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint or "pages.index", **(request.view_args or {}), **args)
+
+
+def resource_path(iri: str) -> str | None:
+    """The local ``/id/...`` path of a resource IRI under the build's base, else ``None``."""
+    base = catalogue().base_uri
+    return "/" + iri[len(base) :] if iri.startswith(base) else None
+
+
+def page_for(kind: str, key: str) -> str | None:
+    """The HTML page URL of a resource kind/key, where there is one."""
+    endpoints = {
+        "action": ("actions.action", "key"),
+        "institution": ("institutions.institution", "slug"),
+        "objective": ("objectives.objective", "n"),
+        "state": ("states.state", "inegi"),
+    }
+    if kind not in endpoints:
+        return None
+    endpoint, arg = endpoints[kind]
+    if kind == "objective":
+        return url_for(endpoint, n=int(key)) if key.isdigit() else None
+    return url_for(endpoint, **{arg: key})
+
+
+def init_app(app: Flask) -> None:
+    """Template globals: label helpers bound to the current language."""
+
+    @app.context_processor
+    def helpers() -> dict:
+        cat = None
+
+        def get_cat() -> Catalogue:
+            nonlocal cat
+            if cat is None:
+                cat = catalogue()
+            return cat
+
+        def concept(kind: str, key: str) -> str:
+            return get_cat().concept_label(kind, key, current_lang())
+
+        def actor_type(notation: str) -> str:
+            return get_cat().actor_type_label(notation, current_lang())
+
+        def objective_label(n: int, short: bool = False) -> str:
+            c = get_cat().objective(n)
+            if c is None:
+                return str(n)
+            return c.definition(current_lang()) if short else c.label(current_lang())
+
+        def institution_name(slug: str) -> str:
+            inst = get_cat().institutions.get(slug)
+            return inst.display if inst else slug
+
+        return {
+            "url_with": url_with,
+            "label_of": concept,
+            "actor_type": actor_type,
+            "objective_label": objective_label,
+            "institution_name": institution_name,
+            "rdf_formats": RDF_FORMATS,
+        }
+
+
+def guard_key(value: str, limit: int = 80) -> str:
+    """A path key: short and made of safe characters, else 404."""
+    if len(value) > limit or not all(ch.isalnum() or ch in "-_." for ch in value):
+        abort(404)
+    return value
