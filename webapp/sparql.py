@@ -235,6 +235,18 @@ def run_query(query: str) -> tuple[str, str, Any]:
         "max_rows": int(current_app.config["SPARQL_MAX_ROWS"]),
         "prefixes": {**PREFIXES, **info.prefixes},
     }
+    base = _dataset_base()
+    for param, key in (("default-graph-uri", "default_graph"), ("named-graph-uri", "named_graphs")):
+        iris = request.values.getlist(param)
+        outside = [iri for iri in iris if not iri.startswith(base)]
+        if outside:
+            raise _Problem(
+                400,
+                "Operación no permitida",
+                f"{param}={outside[0]}: solo se admiten grafos de este conjunto de datos (IRI que empiezan por {base})",
+            )
+        if iris:
+            req[key] = iris
     if endpoint:
         req["endpoint"], req["timeout"] = endpoint, timeout + 1
     else:

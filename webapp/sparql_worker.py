@@ -171,9 +171,13 @@ class _Executor:
             self.store_path = path
         return self.store
 
-    def _remote(self, endpoint: str, query: str, form: str, timeout: float) -> Any:
+    def _remote(self, req: dict[str, Any]) -> Any:
+        endpoint, query, form, timeout = req["endpoint"], req["query"], req["form"], req.get("timeout", 60.0)
         accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
+        params = [("query", query)]
+        params += [("default-graph-uri", iri) for iri in req.get("default_graph", [])]
+        params += [("named-graph-uri", iri) for iri in req.get("named_graphs", [])]
+        body = urllib.parse.urlencode(params).encode("utf-8")
         request = urllib.request.Request(
             endpoint,
             data=body,
@@ -193,12 +197,12 @@ class _Executor:
         return ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
 
     def run(self, req: dict[str, Any]) -> dict[str, Any]:
-        query, fmt, max_rows, form = req["query"], req["format"], req["max_rows"], req["form"]
+        query, fmt, max_rows = req["query"], req["format"], req["max_rows"]
         try:
             if req.get("endpoint"):
-                result = self._remote(req["endpoint"], query, form, req.get("timeout", 60.0))
+                result = self._remote(req)
             else:
-                result = self._store(req["store"]).query(query, use_default_graph_as_union=True)
+                result = self._store(req["store"]).query(query, **_dataset(req))
             if isinstance(result, ox.QueryBoolean):
                 return {"ok": True, "body": serialize_boolean(bool(result), fmt), "truncated": False, "rows": 1}
             if isinstance(result, ox.QuerySolutions):
@@ -226,6 +230,20 @@ class _Executor:
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             status = 502 if req.get("endpoint") else 500
             return {"ok": False, "status": status, "error": "Error al ejecutar la consulta", "detail": str(exc)[:2000]}
+
+
+def _dataset(req: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of ``Store.query`` for the protocol's default-graph-uri / named-graph-uri."""
+    if not req.get("default_graph") and not req.get("named_graphs"):
+        return {"use_default_graph_as_union": True}
+    out: dict[str, Any] = {}
+    if req.get("default_graph"):
+        out["default_graph"] = [ox.NamedNode(iri) for iri in req["default_graph"]]
+    else:
+        out["use_default_graph_as_union"] = True
+    if req.get("named_graphs"):
+        out["named_graphs"] = [ox.NamedNode(iri) for iri in req["named_graphs"]]
+    return out
 
 
 def _read_exact(stream: Any, n: int) -> bytes | None:
