@@ -21,6 +21,8 @@ WIDTH, HEIGHT, MARGIN = 960.0, 720.0, 40.0
 LAYOUT_SEED = 42
 LABELLED = 30  # the biggest nodes carry a visible label
 TYPE_ORDER = (*CHAPTER_TYPES, "ORGANISMO_INTERNACIONAL", "GOBIERNO_EXTRANJERO", "ACADEMIA", "SECTOR_PRIVADO")
+#: One colour per actor type (the chart palette, then four more).
+NODE_COLORS = (*PALETTE[:6], "#6d9eeb", "#cc0000", "#8e7cc3", "#b45f06")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Drawing:
     edges: list[Edge]
     isolated: int
     colors: dict[str, str]
+    height: int
 
 
 _lock = threading.Lock()
@@ -62,8 +65,42 @@ _cache: dict[tuple[str, int | None, int | None], Drawing] = {}
 
 
 def _color(actor_type: str) -> str:
-    i = TYPE_ORDER.index(actor_type) if actor_type in TYPE_ORDER else len(PALETTE) - 2
-    return PALETTE[i % len(PALETTE)]
+    if actor_type not in TYPE_ORDER:
+        return "#999999"
+    return NODE_COLORS[TYPE_ORDER.index(actor_type) % len(NODE_COLORS)]
+
+
+def _layout(g: nx.Graph, x: float, y: float, w: float, h: float) -> dict[str, tuple[float, float]]:
+    """Spring layout of one connected graph (fixed seed) scaled into the box (x, y, w, h)."""
+    if len(g) == 1:
+        return {n: (round(x + w / 2, 1), round(y + h / 2, 1)) for n in g}
+    pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(g)), iterations=80, weight="weight")
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    return {
+        n: (round(x + (p[0] - x0) / ((x1 - x0) or 1) * w, 1), round(y + (p[1] - y0) / ((y1 - y0) or 1) * h, 1))
+        for n, p in pos.items()
+    }
+
+
+def _pack(g: nx.Graph) -> tuple[dict[str, tuple[float, float]], float]:
+    """Lay out each connected component on its own: the biggest on top, the small ones in a grid below."""
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    main, rest = comps[0], comps[1:]
+    top = HEIGHT - 2 * MARGIN if not rest else HEIGHT * 0.72
+    pos = _layout(g.subgraph(main), MARGIN, MARGIN, WIDTH - 2 * MARGIN, top - MARGIN)
+    cell = 120.0
+    ch = cell * 0.7  # cell height
+    per_row = max(1, int((WIDTH - 2 * MARGIN) // cell))
+    y = top + 20
+    for i, comp in enumerate(rest):
+        row, col = divmod(i, per_row)
+        pos.update(
+            _layout(g.subgraph(comp), MARGIN + col * cell + 20, y + row * cell * 0.7, cell - 40, cell * 0.7 - 40)
+        )
+    rows = math.ceil(len(rest) / per_row) if rest else 0
+    height = y + rows * ch + 10 if rest else HEIGHT
+    return pos, height
 
 
 def draw(objective: int | None, edition: int | None) -> Drawing:
@@ -79,25 +116,14 @@ def draw(objective: int | None, edition: int | None) -> Drawing:
     nodes: list[Node] = []
     edges: list[Edge] = []
     if len(g):
-        k = 1.6 / math.sqrt(len(g))
-        pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=k, iterations=80, weight="weight")
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-
-        def sx(v: float) -> float:
-            return round(MARGIN + (v - x0) / ((x1 - x0) or 1) * (WIDTH - 2 * MARGIN), 1)
-
-        def sy(v: float) -> float:
-            return round(MARGIN + (v - y0) / ((y1 - y0) or 1) * (HEIGHT - 2 * MARGIN), 1)
-
+        pos, height = _pack(g)
         strength = {n: int(sum(d["weight"] for *_e, d in g.edges(n, data=True))) for n in g}
         ranked = sorted(g, key=lambda n: (-strength[n], str(g.nodes[n].get("label", n))))
         labelled = set(ranked[:LABELLED])
         for a, b, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
             la, lb = g.nodes[a].get("label", a), g.nodes[b].get("label", b)
             edges.append(
-                Edge(sx(pos[a][0]), sy(pos[a][1]), sx(pos[b][0]), sy(pos[b][1]),
+                Edge(pos[a][0], pos[a][1], pos[b][0], pos[b][1],
                      round(min(6.0, 0.6 + 0.5 * d["weight"]), 2), int(d["weight"]), f"{la} – {lb}: {d['weight']}")
             )  # fmt: skip
         for n in ranked[::-1]:  # biggest drawn last (on top)
@@ -108,8 +134,8 @@ def draw(objective: int | None, edition: int | None) -> Drawing:
                     label=str(data.get("label", n)),
                     name=str(data.get("name", "")),
                     actor_type=str(data.get("actor_type", "")),
-                    x=sx(pos[n][0]),
-                    y=sy(pos[n][1]),
+                    x=pos[n][0],
+                    y=pos[n][1],
                     r=round(4 + 2.2 * math.sqrt(strength[n]), 1),
                     color=_color(str(data.get("actor_type", ""))),
                     degree=g.degree(n),
@@ -117,8 +143,10 @@ def draw(objective: int | None, edition: int | None) -> Drawing:
                     show_label=n in labelled,
                 )
             )
+    else:
+        height = 0.0
     types = sorted({n.actor_type for n in nodes}, key=lambda t: TYPE_ORDER.index(t) if t in TYPE_ORDER else 99)
-    drawing = Drawing(nodes, edges, len(isolated), {t: _color(t) for t in types})
+    drawing = Drawing(nodes, edges, len(isolated), {t: _color(t) for t in types}, round(height))
     with _lock:
         if len(_cache) > 64:
             _cache.clear()
@@ -143,5 +171,5 @@ def network() -> str:
         objectives=cat.objectives(),
         focus=focus_inst.slug if focus_inst else None,
         width=WIDTH,
-        height=HEIGHT,
+        height=drawing.height or HEIGHT,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from search.index import FACETS
 from search.query import SearchQueryError, search
@@ -99,6 +100,10 @@ def search_page() -> Any:
             error = getattr(exc, "description", _("Solicitud incorrecta"))
         else:
             raise
+    for hit in result["hits"]:  # whoosh may highlight only a fragment of a long title: then show it whole
+        whole = " ".join(str(hit.get("title", "")).split())
+        if " ".join(Markup(hit.get("title_html", "")).striptags().split()) != whole:
+            hit["title_html"] = escape(hit.get("title", ""))
     cat = catalogue()
     facets = []
     for name in SEARCH_FACETS:
