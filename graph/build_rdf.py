@@ -18,11 +18,14 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from graph import concepts
 from graph.namespaces import DCAT, DCTERMS, MKG, MKG_IRI, ORG, OWL, PROV, RDF, SKOS, VOID, WD, XSD
 from graph.uris import Minter, slugify
+from ingest.classify.programmes import METHOD as PROGRAMME_LINK_METHOD
+from ingest.classify.programmes import THRESHOLD as PROGRAMME_LINK_THRESHOLD
 from ingest.records import (
     Action,
     CategoryDefinition,
     Challenge,
     ParsedReport,
+    ProgrammeLink,
     ReportInfo,
     SourceSpan,
     StatedGoal,
@@ -35,6 +38,10 @@ SOURCE_ES = "Unidad de Política Migratoria, Registro e Identidad de Personas (U
 SOURCE_URL = "http://www.politicamigratoria.gob.mx/"
 
 _QID = re.compile(r"Q[1-9]\d*")
+
+#: The primary-population groups that are concepts (``no-especificado`` is the absence of mkg:primaryPopulation).
+PRIMARY_GROUPS = ("extranjeros", "mexicanos-exterior", "retornados")
+LINK_METHOD = f"{PROGRAMME_LINK_METHOD}; threshold {PROGRAMME_LINK_THRESHOLD}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +149,8 @@ class _Builder:
             self.goal(g, report, goal)
         for cat in parsed.categories:
             self.category(g, cat)
+        for link in parsed.programme_links:
+            self.programme_link(g, link)
 
     def action(self, g: Graph, report: URIRef, a: Action) -> None:
         node = self.m.action(a.key)
@@ -171,6 +180,8 @@ class _Builder:
             g.add((node, MKG.population, self.m.population(slug)))
         for slug in a.action_types:
             g.add((node, MKG.actionType, self.m.action_type(slug)))
+        if a.primary_population in PRIMARY_GROUPS:
+            g.add((node, MKG.primaryPopulation, self.m.population(a.primary_population)))
         if a.results:
             g.add((node, MKG.results, Literal(a.results, lang="es")))
         g.add((node, MKG.hasResults, Literal(a.has_results)))
@@ -193,6 +204,20 @@ class _Builder:
             g.add((node, MKG.categoryMethod, Literal(ch.category_method)))
         g.add((node, PROV.wasDerivedFrom, self.span(g, ch.source)))
         return node
+
+    def programme_link(self, g: Graph, link: ProgrammeLink) -> None:
+        """``a mkg:sameProgrammeAs b`` and its link node (mkg:ProgrammeLink) with confidence, evidence, method."""
+        a, b = self.m.action(link.a_key), self.m.action(link.b_key)  # validates both keys
+        if not 0.0 <= link.confidence <= 1.0:
+            raise ValueError(f"programme link {link.a_key}--{link.b_key}: confidence {link.confidence} not in [0, 1]")
+        node = self.m._id("programme-link", f"{link.a_key}--{link.b_key}")  # TODO: Minter.programme_link()
+        g.add((a, MKG.sameProgrammeAs, b))
+        g.add((node, RDF.type, MKG.ProgrammeLink))
+        g.add((node, MKG.linksAction, a))
+        g.add((node, MKG.linksAction, b))
+        g.add((node, MKG.confidence, Literal(Decimal(f"{link.confidence:.3f}"), datatype=XSD.decimal)))
+        g.add((node, MKG.evidence, Literal(link.evidence)))
+        g.add((node, MKG.linkMethod, Literal(LINK_METHOD)))
 
     def statistic(self, g: Graph, report: URIRef, slug: str, i: int, s: StatedStatistic) -> None:
         node = self.m.statistic(slug, i)

@@ -51,6 +51,14 @@ class MKG(DefinedNamespace):
     actorInferred: URIRef
     derivation: URIRef
     sameProgrammeAs: URIRef
+    primaryPopulation: URIRef
+
+    # programme links (issue 7: the reified mkg:sameProgrammeAs, with confidence and evidence)
+    ProgrammeLink: URIRef
+    linksAction: URIRef
+    confidence: URIRef
+    evidence: URIRef
+    linkMethod: URIRef
 
     # challenges
     challengeCategory: URIRef

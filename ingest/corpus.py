@@ -65,4 +65,10 @@ def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     registry = build_registry(term for r in parsed for term in r.glossary)
     if progress:
         progress("enrich actions (institutions, partners, populations)")
-    return Corpus(tuple(enrich_report(r, registry) for r in parsed), registry)
+    enriched = [enrich_report(r, registry) for r in parsed]
+    if progress:
+        progress("link programmes across objectives and editions")
+    from ingest.classify.derive import link_reports
+
+    institutional = {inst.acronym.upper() for inst in registry}
+    return Corpus(link_reports(enriched, registry.ancestors, institutional), registry)

@@ -23,6 +23,8 @@ Rules (each derived value also gets a ``(field, method)`` note in ``Action.deriv
   description + results with institution names blanked out (lexicon and rules in populations.toml);
   an action with a gender focus always has the ``mujeres`` population; disability focus is the
   ``discapacidad`` population.
+* **action_types**, **primary_population**, reto **categories** — :mod:`ingest.classify` (rules in
+  ``data/action_types.toml``, ``data/challenge_categories.toml``; see ``tests/data/README.md`` for how good they are).
 
 Printed fields (title, actor text, description, results, challenges, source) are never changed.
 """
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ingest.classify.derive import classify_action
 from ingest.populations import LEXICON_VERSION, POPULATION_SLUGS, detect_gender_focus, detect_populations
 from ingest.records import CHAPTER_ACTOR_TYPES, Action, ParsedReport
 from ingest.registry import CATCH_ALL, PUBLIC_TYPES, Registry
@@ -128,7 +131,7 @@ def enrich_action(
     notes.append(("gender_focus", "title names women/girls/gender or text states an explicit focus (populations.toml)"))
     notes.append(("disability_focus", "population 'discapacidad' detected"))
 
-    return replace(
+    enriched = replace(
         action,
         actors=actors,
         actor_inferred=inferred,
@@ -139,6 +142,7 @@ def enrich_action(
         disability_focus=disability,
         derivation=(*action.derivation, *notes),
     )
+    return classify_action(enriched)  # action types, primary population, reto categories (ingest.classify)
 
 
 def enrich_report(parsed: ParsedReport, registry: Registry) -> ParsedReport:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ingest.places import DATA_DIR, demonym_pattern
 from ingest.text import fold_accents
 
-LEXICON_VERSION = "lexicon v1: populations.toml"
+LEXICON_VERSION = "lexicon v2: populations.toml"
 
 #: The population slugs of contract §6, in the order used for multi-label output.
 POPULATION_SLUGS: tuple[str, ...] = (

@@ -73,6 +73,7 @@ class Action:
     gender_focus: bool = False
     disability_focus: bool = False
     derivation: tuple[tuple[str, str], ...] = ()  # (field, method) notes for derived values
+    primary_population: str = ""  # the Informe's four-way group (ingest.classify.primary), "" until derived
 
     @property
     def actor_type(self) -> str:
@@ -155,6 +156,16 @@ class ReportInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgrammeLink:
+    """Two actions that report the same programme (another objective or another edition), with how sure and why."""
+
+    a_key: str  # the smaller action key
+    b_key: str
+    confidence: float  # in [0, 1]
+    evidence: str  # what matched: name similarity, shared words, acronym, institution
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedReport:
     """Everything one parser extracts from one report."""
 
@@ -165,3 +176,4 @@ class ParsedReport:
     glossary: tuple[GlossaryTerm, ...] = ()
     categories: tuple[CategoryDefinition, ...] = ()
     notes: tuple[str, ...] = field(default=())  # what the parser noticed (e.g. inferred actors)
+    programme_links: tuple[ProgrammeLink, ...] = ()  # links whose first action is in this report (ingest.classify)

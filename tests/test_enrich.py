@@ -201,6 +201,8 @@ def _derived() -> tuple[str, ...]:
         "gender_focus",
         "disability_focus",
         "derivation",
+        "action_types",  # ingest.classify (issue 7)
+        "primary_population",
     )
 
 
@@ -208,7 +210,7 @@ def test_derivation_notes(registry):
     enriched = enrich_action(make_action(description="Con la OIM."), registry)
     fields = {f for f, _ in enriched.derivation}
     assert {"actors", "partners", "populations", "gender_focus", "disability_focus"} <= fields
-    assert ("populations", "lexicon v1: populations.toml on title, description, results") in enriched.derivation
+    assert ("populations", "lexicon v2: populations.toml on title, description, results") in enriched.derivation
 
 
 # ------------------------------------------------------------------------------------------- populations

@@ -21,9 +21,9 @@ from ingest.text import fold_accents
 SEED = 20240607
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "a al ante con contra de del desde e el en entre la las lo los o para por que se sin sobre su sus u un una y".split()
-)
+_STOP_WORDS = """a al ante con contra de del desde e el en entre la las lo los o para por que se sin sobre su sus
+u un una y"""
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 def _strata_sample(items: Sequence[tuple[tuple, object]], n: int, rng: random.Random) -> list[object]:

@@ -1,0 +1,62 @@
+"""Challenge (reto) categories: keyword and phrase rules per glossary category (data/challenge_categories.toml)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ingest.classify.rules import RuleSet, load_rules
+from ingest.records import Action, Challenge
+
+#: The challenge-category slugs of contract §6 (the glossary's 20 categories, then "otros").
+CATEGORY_SLUGS: tuple[str, ...] = (
+    "ampliacion-cobertura",
+    "barreras-culturales-idioma",
+    "cambio-contexto",
+    "cobertura-emergencias",
+    "coordinacion-interinstitucional",
+    "cumplimiento-normatividad",
+    "acceso-estaciones-migratorias",
+    "difusion-informacion",
+    "falta-documentos",
+    "falta-indicadores",
+    "falta-recursos",
+    "simplificacion-tramites",
+    "marcos-normativos",
+    "capacitacion-servidores-publicos",
+    "tejido-social",
+    "derechos-humanos",
+    "nuevos-actores",
+    "informacion-sobre-la-materia",
+    "obstaculos-legales",
+    "seguimiento-tramites-poblacion",
+    "otros",
+)
+
+
+def rules() -> RuleSet:
+    """The compiled challenge-category rules."""
+    return load_rules("challenge_categories.toml", CATEGORY_SLUGS)
+
+
+def classify_challenge(text: str) -> tuple[tuple[str, ...], str]:
+    """The categories of one reto (primary first) and how they were found (the matched words, for provenance)."""
+    rs = rules()
+    hits = rs.hits(text)
+    if not hits:
+        return (rs.fallback or "otros",), f"{rs.version}; no rule matched: {rs.fallback}"
+    evidence = "; ".join(f"{h.slug} ← «{h.evidence}»" for h in hits)
+    return tuple(h.slug for h in hits), f"{rs.version}; {evidence}"
+
+
+def categorise_action(action: Action) -> Action:
+    """The action with every reto's categories and method filled (retos that already have categories are kept)."""
+    if not action.challenges:
+        return action
+    out: list[Challenge] = []
+    for ch in action.challenges:
+        if ch.categories:
+            out.append(ch)
+            continue
+        cats, method = classify_challenge(ch.text)
+        out.append(replace(ch, categories=cats, category_method=method))
+    return replace(action, challenges=tuple(out))
