@@ -36,8 +36,8 @@ W_DISTINCT = 0.3  # both names carry words of their own ("… BELICE" / "… COL
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORDS = """a al ante con contra de del desde durante e el en entre es esta este la las le lo los o para por que
-    se sin sobre su sus u un una y asi como mas cual cuales tambien ademas asimismo otra otro otros otras dicho dicha ha han
-    tiene tienen cuenta cuentan traves mediante cuyo cuya objetivo parte forma manera materia marco"""
+    se sin sobre su sus u un una y asi como mas cual cuales tambien ademas asimismo otra otro otros otras dicho
+    dicha ha han tiene tienen cuenta cuentan traves mediante cuyo cuya objetivo parte forma manera materia marco"""
 _STOP = frozenset(_STOP_WORDS.split())
 _ACRONYM = re.compile(r"\(([A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{1,9})(?:,[^)]*)?\)")
 _CATCH_ALL = "GOBIERNO-MX"
