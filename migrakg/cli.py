@@ -68,6 +68,33 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Precision, recall and F1 per label and micro-F1 of each classifier on the hand-labelled sets (issue 7)."""
+    import json
+
+    from ingest.classify.evaluate import DEFAULT_DATA, LabelFileError, format_results, run_evaluation
+
+    corpus = _load_corpus(Path(args.corpus))
+    try:
+        results = run_evaluation(corpus, Path(args.data) if args.data else DEFAULT_DATA, args.split)
+    except LabelFileError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        out = {
+            name: {
+                "records": s.records,
+                "micro": dict(zip(("precision", "recall", "f1"), s.prf(), strict=True)),
+                "macro_f1": s.macro_f1,
+                "labels": {x: dict(zip(("precision", "recall", "f1"), s.prf(x), strict=True)) for x in s.labels},
+            }
+            for name, s in results.items()
+        }
+        print(json.dumps(out, indent=1))
+    else:
+        print(format_results(results, per_label=not args.summary))
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from migrakg.build import BuildFailed, run_build
     from migrakg.publish import BuildLockedError
@@ -232,6 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the rows as JSON")
     p.add_argument("--differences", action="store_true", help="only differences and contradictions")
     p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("evaluate", help="precision, recall, F1 of the derived classifications on the labelled sets")
+    p.add_argument("--split", choices=("test", "dev"), default="test", help="held-out test sets (default) or dev")
+    p.add_argument("--data", help="folder of the labelled CSV files (default: tests/data)")
+    p.add_argument("--summary", action="store_true", help="only the micro/macro line of each classifier")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("build", help="corpus → validated graph + search index, published atomically")
     p.add_argument("--push", action="store_true", help="also load the build into MIGRAKG_SPARQL_UPDATE_ENDPOINT")
