@@ -39,6 +39,7 @@ class ReconcileRow:
     extracted: float | None  # None: nothing extracted to compare with
     status: str  # "match", "differs", "not extracted"
     contradicts: tuple[tuple[float, int], ...] = ()  # other values the same report states, with lines
+    explanation: str = ""  # why a derived figure may differ from the stated one (derived keys only)
 
     @property
     def what(self) -> str:
@@ -90,6 +91,17 @@ def _share(flag: Callable[[Action], bool]) -> Callable[[Sequence[Action], Stated
     return compute
 
 
+def _count_category(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> float:
+    category = stat.qualifier("category")
+    return float(sum(1 for a in _matching(actions, stat, ancestors) for c in a.challenges if category in c.categories))
+
+
+def _population_share(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> float:
+    group = stat.qualifier("population")
+    pool = _matching(actions, stat, ancestors)
+    return round(100.0 * sum(1 for a in pool if a.primary_population == group) / len(pool), 1) if pool else 0.0
+
+
 #: How to compute, from the extracted actions of one edition, the figure a stated key names.
 EXTRACTORS: dict[str, Callable[[Sequence[Action], StatedStatistic, Ancestors], float]] = {
     "actions": _count_actions,
@@ -97,6 +109,51 @@ EXTRACTORS: dict[str, Callable[[Sequence[Action], StatedStatistic, Ancestors], f
     "challenges": _count_challenges,
     "gender_focus_share": _share(lambda a: a.gender_focus),
     "disability_focus_share": _share(lambda a: a.disability_focus),
+    "challenge_category_count": _count_category,
+    "population_share": _population_share,
+}
+
+
+def _explain_category(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> str:
+    category = stat.qualifier("category")
+    pool = _matching(actions, stat, ancestors)
+    retos = [c for a in pool for c in a.challenges]
+    primary = sum(1 for c in retos if c.categories[:1] == (category,))
+    return (
+        f"derived by keyword rules (ingest/data/challenge_categories.toml) over the {len(retos)} retos extracted "
+        f"(the Informe counts 326 after its own grouping, not printed per reto); a reto may get several categories: "
+        f"{primary} have this one as their primary category; see `migrakg evaluate` for the rules' accuracy"
+    )
+
+
+def _explain_population(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> str:
+    pool = _matching(actions, stat, ancestors)
+    unspecified = sum(1 for a in pool if a.primary_population == "no-especificado")
+    return (
+        "the Informe's shares come from a form field the reporting institutions filled in, not printed in the "
+        f"Compendio; here the group is derived from the action's text (ingest/classify/primary.py), and "
+        f"{unspecified} of {len(pool)} actions name no foreign, Mexican-abroad or returned population, so "
+        "'no-especificado' is larger and the other shares smaller than stated"
+    )
+
+
+def _explain_focus(kind: str) -> Callable[[Sequence[Action], StatedStatistic, Ancestors], str]:
+    def explain(actions: Sequence[Action], stat: StatedStatistic, ancestors: Ancestors) -> str:
+        return (
+            f"the Informe's figure is what the institutions declared in a yes/no form field on {kind}; here it is "
+            "derived from the text (an explicit focus stated in the title or description, populations.toml), "
+            "which many actions that declared the focus never write down"
+        )
+
+    return explain
+
+
+#: Why a derived figure may differ from the stated one (keys whose extracted value is derived, not counted).
+EXPLAINERS: dict[str, Callable[[Sequence[Action], StatedStatistic, Ancestors], str]] = {
+    "challenge_category_count": _explain_category,
+    "population_share": _explain_population,
+    "gender_focus_share": _explain_focus("women and girls"),
+    "disability_focus_share": _explain_focus("persons with disabilities"),
 }
 
 
@@ -126,16 +183,19 @@ def reconcile(reports: Sequence[ParsedReport], ancestors: Ancestors = no_ancesto
         edition = _edition_of(s, report_years)
         pool = actions_by_edition.get(edition, [])
         extractor = EXTRACTORS.get(s.key)
+        explanation = ""
         if extractor is None or not pool:
             extracted, status = None, "not extracted"
         else:
             extracted = extractor(pool, s, ancestors)
             status = "match" if abs(extracted - s.value) < 1e-9 else "differs"
+            if status == "differs" and s.key in EXPLAINERS:
+                explanation = EXPLAINERS[s.key](pool, s, ancestors)
         rows.append(
             ReconcileRow(
                 report=s.report, key=s.key, qualifiers=s.qualifiers, stated=s.value, unit=s.unit,
                 file=s.source.file, line=s.source.line_start, extracted=extracted, status=status,
-                contradicts=others,
+                contradicts=others, explanation=explanation,
             )
         )  # fmt: skip
     return rows
@@ -154,6 +214,8 @@ def format_rows(rows: Sequence[ReconcileRow], only_differences: bool = False) ->
             also = "; ".join(f"{v:g} at line {ln}" for v, ln in r.contradicts)
             line += f"  [report contradicts itself: also {also}]"
         out.append(line)
+        if r.explanation:
+            out.append(f"    why: {r.explanation}")
     counts = defaultdict(int)
     for r in rows:
         counts[r.status] += 1
