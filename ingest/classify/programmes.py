@@ -47,16 +47,18 @@ Ancestors = Callable[[str], tuple[str, ...]]
 
 def programme_name(action: Action) -> str:
     """The text that names the programme: the title, or the first sentence of the description when the title
-    is a cut-short sentence (2018) or a bare heading shorter than four words."""
+    is a cut-short sentence (2018)."""
     title = action.title.strip()
-    if title.endswith("…") or len(title.split()) < 4:
-        first = re.split(r"(?<=[.;:])\s", action.description.strip(), maxsplit=1)[0]
-        return first[:300] if title.endswith("…") else f"{title} {first[:200]}"
+    if title.endswith("…"):
+        return re.split(r"(?<=[.;:])\s", action.description.strip(), maxsplit=1)[0][:300]
     return title
 
 
 def _tokens(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold_accents(text).lower()) if len(w) > 2 and w not in _STOP and not w.isdigit()]
+    """Content words, accent-folded, lower case, a plural "-s" dropped (paisanos → paisano)."""
+    words = _WORD.findall(fold_accents(text).lower())
+    kept = [w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit()]
+    return [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in kept]
 
 
 def _acronyms(text: str, institutional: set[str]) -> set[str]:
