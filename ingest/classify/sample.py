@@ -51,8 +51,13 @@ def title_tokens(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(fold_accents(text).lower()) if w not in _STOP and len(w) > 2)
 
 
-def sample_challenges(actions: Sequence[Action], n_test: int, n_dev: int) -> tuple[list[dict], list[dict]]:
-    """Test and development samples of retos: ``{"id", "action", "edition", "chapter", "text"}``."""
+def sample_challenges(
+    actions: Sequence[Action], n_test: int, n_dev: int, n_dev2: int = 0
+) -> tuple[list[dict], list[dict]]:
+    """Test and development samples of retos: ``{"id", "action", "edition", "chapter", "text"}``.
+
+    ``n_dev2`` more development items are drawn after the first ``n_dev`` (a second round of labelling that leaves
+    the test sample and the first development items unchanged)."""
     items = []
     for a in actions:
         for i, ch in enumerate(a.challenges, start=1):
@@ -62,6 +67,9 @@ def sample_challenges(actions: Sequence[Action], n_test: int, n_dev: int) -> tup
     test = _strata_sample(items, n_test, rng)
     chosen = {r["id"] for r in test}
     dev = _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n_dev, rng)
+    if n_dev2:
+        chosen |= {r["id"] for r in dev}
+        dev += _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n_dev2, rng)
     return test, dev
 
 
@@ -76,15 +84,23 @@ def _action_row(a: Action) -> dict:
     }
 
 
-def sample_actions(actions: Sequence[Action], n_test: int, n_dev: int) -> tuple[list[dict], list[dict]]:
-    """Test and development samples of actions (title, description, results)."""
+def sample_actions(
+    actions: Sequence[Action], n_test: int, n_dev: int, n_dev2: int = 0
+) -> tuple[list[dict], list[dict]]:
+    """Test and development samples of actions (title, description, results); ``n_dev2`` as for retos."""
     items = [((a.edition, a.chapter), _action_row(a)) for a in actions]
     rng = random.Random(SEED + 1)
     test = _strata_sample(items, n_test, rng)
     chosen = {r["key"] for r in test}
     dev = _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n_dev, rng)
+    if n_dev2:
+        chosen |= {r["key"] for r in dev}
+        dev += _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n_dev2, rng)
     return test, dev
 
+
+#: (test, development, second development round) sizes of the labelled samples.
+SIZES = {"challenges": (150, 120, 150), "actions": (100, 60, 80)}
 
 #: Programme names a reader of the reports meets again and again (issue 7, corpus-formats.md); only used
 #: to build the pool of candidate pairs, never by the linker.
@@ -162,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     sets = {
-        "challenges": sample_challenges(actions, 150, 120),
-        "actions": sample_actions(actions, 100, 60),
+        "challenges": sample_challenges(actions, *SIZES["challenges"]),
+        "actions": sample_actions(actions, *SIZES["actions"]),
         "pairs": sample_pairs(actions),
     }
     for name, (test, dev) in sets.items():
