@@ -20,7 +20,9 @@ Rules (each derived value also gets a ``(field, method)`` note in ``Action.deriv
   or spelled-out name (accent- and case-insensitive), in order of first mention; the action's own
   actors are never its partners.
 * **populations**, **gender_focus**, **disability_focus** — :mod:`ingest.populations` on title +
-  description + results with institution names blanked out (lexicon and rules in populations.toml);
+  description with institution names blanked out (lexicon and rules in populations.toml); in the results only
+  the populations of ``RESULTS_POPULATIONS`` count (results break figures down by sex and age, which names women,
+  children… who are not a population the action targets); gender focus reads the results too;
   an action with a gender focus always has the ``mujeres`` population; disability focus is the
   ``discapacidad`` population.
 * **action_types**, **primary_population**, reto **categories** — :mod:`ingest.classify` (rules in
@@ -34,7 +36,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ingest.classify.derive import classify_action
-from ingest.populations import LEXICON_VERSION, POPULATION_SLUGS, detect_gender_focus, detect_populations
+from ingest.populations import (
+    LEXICON_VERSION,
+    POPULATION_SLUGS,
+    RESULTS_POPULATIONS,
+    detect_gender_focus,
+    detect_populations,
+)
 from ingest.records import CHAPTER_ACTOR_TYPES, Action, ParsedReport
 from ingest.registry import CATCH_ALL, PUBLIC_TYPES, Registry
 
@@ -122,12 +130,17 @@ def enrich_action(
     notes.append(("partners", f"{method} ({REGISTRY_VERSION})"))
 
     masked = registry.mask_names("\n".join(p for p in (action.title, action.description, action.results) if p))
-    populations = detect_populations(masked)
+    populations = detect_populations(registry.mask_names(f"{action.title}\n{action.description}"))
+    if action.results:  # results break figures down by sex, age…: only the populations of RESULTS_POPULATIONS count
+        found = set(detect_populations(registry.mask_names(action.results))) & set(RESULTS_POPULATIONS)
+        populations = tuple(s for s in POPULATION_SLUGS if s in {*populations, *found})
     gender = detect_gender_focus(registry.mask_names(action.title), masked)
     if gender and "mujeres" not in populations:  # an explicit focus on women makes them a population served
         populations = tuple(s for s in POPULATION_SLUGS if s in {*populations, "mujeres"})
     disability = "discapacidad" in populations
-    notes.append(("populations", f"{LEXICON_VERSION} on title, description, results"))
+    notes.append(
+        ("populations", f"{LEXICON_VERSION} on title, description (results: {', '.join(RESULTS_POPULATIONS)} only)")
+    )
     notes.append(("gender_focus", "title names women/girls/gender or text states an explicit focus (populations.toml)"))
     notes.append(("disability_focus", "population 'discapacidad' detected"))
 

@@ -43,6 +43,10 @@ POPULATION_SLUGS: tuple[str, ...] = (
     "comunidades-acogida",
 )
 
+#: Populations also read in an action's RESULTS (lexicon v2): the people an action trained or served as reported
+#: there. Other populations named in results are mostly breakdowns of beneficiaries by sex or age (tests/data).
+RESULTS_POPULATIONS: tuple[str, ...] = ("extranjeros", "mexicanos-exterior", "servidores-publicos")
+
 _SENTENCE_END = re.compile(r"[.;:!?•\n]")
 
 

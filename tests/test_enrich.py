@@ -210,7 +210,11 @@ def test_derivation_notes(registry):
     enriched = enrich_action(make_action(description="Con la OIM."), registry)
     fields = {f for f, _ in enriched.derivation}
     assert {"actors", "partners", "populations", "gender_focus", "disability_focus"} <= fields
-    assert ("populations", "lexicon v2: populations.toml on title, description, results") in enriched.derivation
+    assert (
+        "populations",
+        "lexicon v2: populations.toml on title, description (results: extranjeros, mexicanos-exterior, "
+        "servidores-publicos only)",
+    ) in enriched.derivation
 
 
 # ------------------------------------------------------------------------------------------- populations
