@@ -303,7 +303,11 @@ class _Worker:
             cwd=root,
         )
         self.fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
-        self._read(_HEADER.size, time.monotonic() + start_timeout, starting=True)
+        try:
+            self._read(_HEADER.size, time.monotonic() + start_timeout, starting=True)
+        except BaseException:
+            self.kill()
+            raise
 
     def _read(self, n: int, deadline: float, starting: bool = False) -> bytes:
         data = bytearray()
