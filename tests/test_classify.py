@@ -85,8 +85,10 @@ def test_action_types_from_title_and_description():
         ((), "Programa", (), "no-especificado"),
         ((), "Programa", ("INM",), "extranjeros"),
         ((), "Programa", ("SRE",), "mexicanos-exterior"),
-        (("retornados", "mexicanos-exterior"), "Apoyo a connacionales repatriados", (), "mexicanos-exterior"),
-        (("retornados", "mexicanos-exterior"), "Apoyo a repatriados y connacionales", (), "retornados"),
+        (("retornados", "mexicanos-exterior"), "Apoyo a connacionales repatriados", (), "retornados"),
+        (("extranjeros", "mexicanos-exterior"), "Connacionales y personas extranjeras", (), "mexicanos-exterior"),
+        (("extranjeros", "mexicanos-exterior"), "Personas extranjeras y connacionales", (), "extranjeros"),
+        ((), "Programa", ("Chiapas",), "extranjeros"),
     ],
 )
 def test_primary_population(populations, title, actors, expected):

@@ -6,7 +6,8 @@ Rule: among the populations already detected (:mod:`ingest.populations`), each c
 ``extranjeros``, ``refugiados-solicitantes`` and ``en-transito`` for foreign migrants, ``mexicanos-exterior`` for
 Mexicans abroad, ``retornados`` for returned Mexicans. One group present: that group. Several: the one named first
 in the title, else first in the description. None: the actor's usual population when the actor serves one group
-by mandate (INM and COMAR foreign migrants; SRE and IME Mexicans abroad), else ``no-especificado``.
+by mandate (INM, COMAR, CEAV and the southern-border states foreign migrants; SRE and IME Mexicans abroad), else
+``no-especificado``. Returned Mexicans win over Mexicans abroad when both are named (returnees are "connacionales").
 """
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ GROUP_OF: dict[str, str] = {
 ACTOR_PRIOR: dict[str, str] = {
     "INM": "extranjeros",
     "COMAR": "extranjeros",
+    "CEAV": "extranjeros",  # victims' commission: the migrants it reports serving are victims in Mexico
     "SRE": "mexicanos-exterior",
     "IME": "mexicanos-exterior",
+    # the state governments on the southern border receive foreign migrants in transit
+    "Chiapas": "extranjeros",
+    "Tabasco": "extranjeros",
+    "Campeche": "extranjeros",
+    "Quintana Roo": "extranjeros",
 }
 
 METHOD = "primary population v1: first-named group among the detected populations (ingest/classify/primary.py)"
@@ -55,6 +62,8 @@ def primary_population(
     if len(groups) == 1:
         (only,) = groups
         return only, f"only group detected ({', '.join(p for p in populations if GROUP_OF.get(p) == only)})"
+    if groups == {"mexicanos-exterior", "retornados"}:  # returned Mexicans are also "connacionales"
+        return "retornados", "returned and Mexicans abroad both named: the returned are the narrower group"
     for where, text in (("title", title), ("description", description)):
         prepared = prepare(text)
         positions = []
