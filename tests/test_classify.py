@@ -147,10 +147,10 @@ def test_labels_use_known_slugs_and_test_dev_do_not_overlap():
 
 def test_labelled_sets_are_the_fixed_seed_samples(corpus):
     """The files hold exactly the records the documented sampler draws (tests/data/README.md)."""
-    test, dev = sample.sample_challenges(corpus.actions, 150, 120)
+    test, dev = sample.sample_challenges(corpus.actions, *sample.SIZES["challenges"])
     assert [r["id"] for r in test] == [r["id"] for r in _rows("challenges_test.csv")]
     assert [r["id"] for r in dev] == [r["id"] for r in _rows("challenges_dev.csv")]
-    test, dev = sample.sample_actions(corpus.actions, 100, 60)
+    test, dev = sample.sample_actions(corpus.actions, *sample.SIZES["actions"])
     assert [r["key"] for r in test] == [r["key"] for r in _rows("actions_test.csv")]
     assert [r["key"] for r in dev] == [r["key"] for r in _rows("actions_dev.csv")]
     test, dev = sample.sample_pairs(corpus.actions)
