@@ -367,3 +367,33 @@ def test_query_page_for_browsers(endpoint):
     shared = urllib.parse.quote(COUNT_QUERY)
     status, headers, body = http(f"{endpoint}/sparql?query={shared}", headers={"Accept": "text/html"})
     assert status == 200 and "GROUP BY ?edition" in body.decode("utf-8")
+
+
+def test_query_page_runs_in_a_browser(endpoint):
+    """The page's script runs the query, links rows to the action pages and keeps a shareable URL."""
+    import shutil
+
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--headless", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run"],
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(f"{endpoint}/sparql")
+            page.click("#sparql-run")
+            page.wait_for_selector("#sparql-table tbody tr", timeout=15000)
+            assert page.locator("#sparql-table tbody tr").count() > 10
+            assert page.locator("#sparql-table tbody tr a").first.get_attribute("href").startswith("/id/action/")
+            assert "query=" in page.url
+            page.fill("#sparql-query", "SELECT * WHERE { ?s ?p }")
+            page.click("#sparql-run")
+            page.wait_for_selector("#sparql-error:not([hidden])", timeout=15000)
+            assert "columna 25" in page.inner_text("#sparql-error")
+        finally:
+            browser.close()
