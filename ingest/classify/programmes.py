@@ -29,8 +29,9 @@ from ingest.records import Action, ProgrammeLink
 from ingest.text import fold_accents
 
 METHOD = "programme linker v1 (ingest/classify/programmes.py): name and description similarity, acronym, institution"
-THRESHOLD = 0.4
+THRESHOLD = 0.45
 W_CONTAINED = 0.85  # a name wholly inside the other (a 2018 sentence holding the programme's name) counts for this
+MIN_CONTAINED_IDF = 4.5  # containment counts when the names share a distinctive word (idf ≥ this: "paisano")
 MIN_COSINE = 0.2  # pairs whose names share less (and no acronym) are not scored further
 W_DISTINCT = 0.3  # both names carry words of their own ("… BELICE" / "… COLOMBIA"): a sign of sibling programmes
 
@@ -98,6 +99,10 @@ class _Vectors:
         small = min(ta, tb) or 1.0
         return common / small, min(ta - common, tb - common) / small
 
+    def rarest_shared(self, i: int, j: int) -> float:
+        """The highest IDF among the words both names share (0 when none)."""
+        return max((self.idf[w] for w in self.vecs[i] if w in self.vecs[j]), default=0.0)
+
     def shared(self, i: int, j: int, k: int = 4) -> list[str]:
         common = set(self.vecs[i]) & set(self.vecs[j])
         return sorted(common, key=lambda w: -self.idf[w])[:k]
@@ -164,6 +169,8 @@ def score_pairs(
         if cos < MIN_COSINE and not acr:
             continue
         contained, distinct = title_vec.overlap(i, j)
+        if title_vec.rarest_shared(i, j) < MIN_CONTAINED_IDF:  # only common words shared: no containment credit
+            contained = 0.0
         t = max(cos, W_CONTAINED * contained) - W_DISTINCT * distinct
         d = desc_vec.cosine(i, j)
         conf = 0.6 * t + 0.25 * d + (0.15 if acr else 0.0)
