@@ -7,12 +7,13 @@ import re
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from search.query import SearchQueryError, similar
 from webapp.api_search import get_index
 from webapp.catalogue import Action, Catalogue
 from webapp.common import catalogue, guard_key
+from webapp.i18n import current_lang
 from webapp.published import get_build
 
 bp = Blueprint("actions", __name__)
@@ -65,23 +66,56 @@ def action_dict(cat: Catalogue, a: Action) -> dict[str, Any]:
     }
 
 
+#: Rendered action pages per (build, key, language, ?lang): a published build never changes.
+_pages_lock = threading.Lock()
+_pages: dict[tuple[str, str, str, str], str] = {}
+_similar_lock = threading.Lock()
+_similar: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+
+def similar_to(key: str, n: int = 5) -> list[dict[str, Any]]:
+    """Acciones similares from the search index, computed once per build and action."""
+    cache_key = (str(get_build().path), key)
+    with _similar_lock:
+        if cache_key in _similar:
+            return _similar[cache_key]
+    try:
+        found = similar(get_index(), key, n)
+    except SearchQueryError:
+        found = []
+    with _similar_lock:
+        if len(_similar) > 5000:
+            _similar.clear()
+        _similar[cache_key] = found
+    return found
+
+
 @bp.get("/actions/<key>")
 def action(key: str) -> str:
     """Every field of one action, its source, citations, similar actions and the same programme elsewhere."""
     cat, a = _action(key)
-    try:
-        similar_actions = similar(get_index(), a.key, 5)
-    except SearchQueryError:
-        similar_actions = []
-    return render_template(
+    cacheable = not [k for k in request.args if k != "lang"]
+    cache_key = (str(get_build().path), a.key, current_lang(), request.args.get("lang", ""))
+    if cacheable:
+        with _pages_lock:
+            page = _pages.get(cache_key)
+        if page is not None:
+            return page
+    page = render_template(
         "action.html",
         a=a,
         cat=cat,
         report=cat.reports.get(a.report),
-        similar=similar_actions,
+        similar=similar_to(a.key),
         same=cat.same_programme(a),
         institutions=cat.institutions,
     )
+    if cacheable:
+        with _pages_lock:
+            if len(_pages) > 8192:
+                _pages.clear()
+            _pages[cache_key] = page
+    return page
 
 
 @bp.get("/actions/<key>.json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, g, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
@@ -21,9 +21,12 @@ RDF_FORMATS = {
 
 
 def catalogue() -> Catalogue:
-    """The pages' view of the published build (loaded once per build)."""
-    build = get_build()
-    return catalogue_for(str(build.path), build.backend, build.manifest.get("base_uri", "https://w3id.org/migrakg/"))
+    """The pages' view of the published build (loaded once per build, looked up once per request)."""
+    if "migrakg_catalogue" not in g:
+        build = get_build()
+        base = build.manifest.get("base_uri", "https://w3id.org/migrakg/")
+        g.migrakg_catalogue = catalogue_for(str(build.path), build.backend, base)
+    return g.migrakg_catalogue
 
 
 def bad_request(message: str) -> BadRequest:

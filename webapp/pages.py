@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
@@ -14,7 +16,7 @@ from search.query import SearchQueryError, search
 from webapp.api_search import get_index
 from webapp.catalogue import CHAPTER_TYPES
 from webapp.charts import PALETTE, stacked_bars
-from webapp.common import catalogue, edition_arg, int_arg, url_with
+from webapp.common import catalogue, edition_arg, int_arg
 from webapp.i18n import current_lang
 from webapp.published import get_build
 
@@ -92,7 +94,7 @@ def search_page() -> Any:
     page = 1
     try:
         page = int_arg("page", low=1, high=MAX_PAGE) or 1
-        result = search(get_index(), q, filters, page=page, per_page=PER_PAGE, sort=sort)
+        result = cached_search(q, filters, page, sort)
     except SearchQueryError as exc:
         error = exc.message
     except Exception as exc:  # a 400 from int_arg
@@ -100,10 +102,6 @@ def search_page() -> Any:
             error = getattr(exc, "description", _("Solicitud incorrecta"))
         else:
             raise
-    for hit in result["hits"]:  # whoosh may highlight only a fragment of a long title: then show it whole
-        whole = " ".join(str(hit.get("title", "")).split())
-        if " ".join(Markup(hit.get("title_html", "")).striptags().split()) != whole:
-            hit["title_html"] = escape(hit.get("title", ""))
     cat = catalogue()
     facets = []
     for name in SEARCH_FACETS:
@@ -115,10 +113,14 @@ def search_page() -> Any:
             facets.append((name, values, chosen))
     status = 400 if error else 200
 
+    base_args = [(k, v) for k, vs in request.args.lists() if k not in SEARCH_FACETS and k != "page" for v in vs]
+    search_path = url_for("pages.search_page")
+
     def facet_url(name: str, value: str) -> str:
         chosen = filters.get(name, [])
         values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-        return url_with(**{name: values or None, "page": None})
+        args = base_args + [(f, v) for f in SEARCH_FACETS for v in (values if f == name else filters.get(f, []))]
+        return f"{search_path}?{urlencode(args)}" if args else search_path
 
     return (
         render_template(
@@ -137,6 +139,31 @@ def search_page() -> Any:
         ),
         status,
     )
+
+
+_search_lock = threading.Lock()
+_search_cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+SEARCH_CACHE_SIZE = 1024
+
+
+def cached_search(q: str, filters: dict[str, list[str]], page: int, sort: str) -> dict[str, Any]:
+    """:func:`search.query.search` with a bounded LRU cache per build (a published build never changes)."""
+    key = (str(get_build().path), q, tuple(sorted((k, tuple(v)) for k, v in filters.items())), page, sort)
+    with _search_lock:
+        hit = _search_cache.get(key)
+        if hit is not None:
+            _search_cache.move_to_end(key)
+    if hit is None:
+        hit = search(get_index(), q, filters, page=page, per_page=PER_PAGE, sort=sort)
+        for h in hit["hits"]:  # whoosh may highlight only a fragment of a long title: then show it whole
+            whole = " ".join(str(h.get("title", "")).split())
+            if " ".join(Markup(h.get("title_html", "")).striptags().split()) != whole:
+                h["title_html"] = escape(h.get("title", ""))
+        with _search_lock:
+            _search_cache[key] = hit
+            while len(_search_cache) > SEARCH_CACHE_SIZE:
+                _search_cache.popitem(last=False)
+    return hit  # shared: read-only from here on
 
 
 def _facet_label(name: str, value: str) -> str:

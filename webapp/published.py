@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
 from graph.store import EmbeddedBackend
 
@@ -30,7 +30,16 @@ _cache: dict[str, PublishedBuild] = {}
 
 
 def get_build() -> PublishedBuild:
-    """The build ``DATA_DIR/current`` points at now (opened once per build)."""
+    """The build ``DATA_DIR/current`` points at now (opened once per build, looked up once per request)."""
+    if has_request_context() and "migrakg_build" in g:
+        return g.migrakg_build
+    build = _lookup()
+    if has_request_context():
+        g.migrakg_build = build
+    return build
+
+
+def _lookup() -> PublishedBuild:
     link = Path(current_app.config["DATA_DIR"]) / "current"
     if not link.exists():
         raise NoBuildError(f"nothing is published in {link.parent}; run 'migrakg build'")
