@@ -4,6 +4,8 @@ escaping, content negotiation, citations and the figures the pages show against 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -424,3 +426,45 @@ def test_downloads_and_static_assets(client):
     assert client.get("/static/style.css").status_code == 200
     body = client.get("/").get_data(as_text=True)
     assert "http://" not in body.split("<body", 1)[0].replace("http://www.w3.org", "")  # no CDN in <head>
+
+
+def test_every_institution_state_and_objective_page_and_a_sample_of_actions_render(client, export_rows):
+    with client.application.test_request_context():
+        from webapp.common import catalogue
+
+        c = catalogue()
+        slugs, states = list(c.institutions), [s.key for s in c.states()]
+    for slug in slugs:
+        assert client.get(f"/institutions/{slug}").status_code == 200, slug
+    for inegi in states:
+        assert client.get(f"/states/{inegi}").status_code == 200, inegi
+    for n in range(1, 24):
+        assert client.get(f"/objectives/{n}?edition=2018").status_code == 200, n
+    for row in export_rows[::25]:
+        key = row["id"].rsplit("/", 1)[-1]
+        resp = client.get(f"/actions/{key}")
+        assert resp.status_code == 200, key
+        assert str(row["objective"]) in resp.get_data(as_text=True)
+
+
+def test_a_new_publication_is_served_without_restart(published, tmp_path):
+    """The pages follow the ``current`` link: a newly published build replaces the cached one."""
+    data_dir, result = published
+    mine = tmp_path / "data"
+    (mine / "builds").mkdir(parents=True)
+    first = mine / "builds" / "b1"
+    shutil.copytree(result.path, first)
+    (mine / "current").symlink_to(first)
+    app = create_app({"DATA_DIR": str(mine), "TESTING": False})
+    client = app.test_client()
+    assert result.build_id in client.get("/about").get_data(as_text=True)
+    before = client.get(f"/actions/{ACTION}").get_data(as_text=True)
+    second = mine / "builds" / "b2"
+    shutil.copytree(result.path, second)
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    manifest["build_id"] = "second-build"
+    (second / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (mine / "next").symlink_to(second)
+    os.replace(mine / "next", mine / "current")
+    assert "second-build" in client.get("/about").get_data(as_text=True)
+    assert client.get(f"/actions/{ACTION}").get_data(as_text=True) == before
