@@ -33,7 +33,7 @@ def rules() -> RuleSet:
 
 #: How much of the description is read: its opening says what kind of action it is; later sentences name
 #: partners, results and context ("elaborado en colaboración con…", "se capacitó…").
-DESCRIPTION_CHARS = 900
+DESCRIPTION_CHARS = 600
 
 
 def opening(description: str, limit: int = DESCRIPTION_CHARS) -> str:
