@@ -135,6 +135,11 @@ def test_shacl_checks_programme_links():
     assert not result.conforms
     paths = {v.path for v in result.violations if v.focus == str(node)}
     assert any("confidence" in p for p in paths) and any("evidence" in p for p in paths), paths
+    # a mkg:sameProgrammeAs whose link node is gone is reported on the action
+    a = next(g.subjects(MKG.sameProgrammeAs, None))
+    g.remove((None, RDF.type, MKG.ProgrammeLink))
+    result = validate_graph(g)
+    assert any(v.focus == str(a) and "ProgrammeLink" in v.message for v in result.violations)
 
 
 def test_confidence_out_of_range_is_refused():
