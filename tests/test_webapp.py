@@ -71,6 +71,7 @@ PAGES = [
     "/quality?status=differs",
     "/id/report/2024-compendio-general",
     "/id/population/nna",
+    "/sources/2024-informe-ejecutivo.txt?line=103",
 ]
 
 
@@ -138,6 +139,8 @@ def test_english_catalogue_covers_every_message():
         "/downloads/..%2Fmanifest.json",
         "/no/such/page",
         "/api/objectives/99/institutions",
+        "/sources/nope.txt?line=1",
+        "/sources/..%2Fmanifest.json",
     ],
 )
 def test_unknown_ids_answer_404(client, url):
@@ -166,6 +169,8 @@ def test_unknown_ids_answer_404(client, url):
         "/search?sort=sideways",
         "/search?q=objetivo:abc",
         f"/id/action/{ACTION}?format=xml",
+        "/sources/2024-informe-ejecutivo.txt?line=99999999",
+        "/sources/2024-informe-ejecutivo.txt?from=50&to=10",
     ],
 )
 def test_bad_parameters_answer_400_with_a_page(client, url):
@@ -412,6 +417,11 @@ def test_quality_page_lists_the_reconcile_rows(client, published):
     assert rows and body.count('<tr class="st-') == len(rows)
     assert "SHACL" in body
     assert client.get("/quality.json").get_json() == rows
+    # each stated figure links to its line in the source text
+    row = rows[0]
+    assert f'href="/sources/{row["file"]}?line={row["line"]}#L{row["line"]}"' in body
+    src = client.get(f"/sources/{row['file']}?line={row['line']}").get_data(as_text=True)
+    assert f'<span class="line hl" id="L{row["line"]}">' in src
 
 
 def test_downloads_and_static_assets(client):

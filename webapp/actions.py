@@ -8,11 +8,12 @@ import threading
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
 from search.query import SearchQueryError, similar
 from webapp.api_search import get_index
 from webapp.catalogue import Action, Catalogue
-from webapp.common import catalogue, guard_key
+from webapp.common import bad_request, catalogue, guard_key, int_arg
 from webapp.i18n import current_lang
 from webapp.published import get_build
 
@@ -154,7 +155,32 @@ def source(key: str) -> str:
     start = max(1, a.source.line_start - SOURCE_CONTEXT)
     end = min(len(lines), a.source.line_end + SOURCE_CONTEXT, start + MAX_SOURCE_LINES)
     shown = [(n, lines[n - 1], a.source.line_start <= n <= a.source.line_end) for n in range(start, end + 1)]
-    return render_template("source.html", a=a, report=cat.reports.get(a.report), shown=shown)
+    return render_template(
+        "source.html",
+        a=a,
+        file=a.source.file,
+        span=(a.source.line_start, a.source.line_end),
+        report=cat.reports.get(a.report),
+        shown=shown,
+    )
+
+
+@bp.get("/sources/<file>")
+def source_file(file: str) -> str:
+    """Lines of a source report around ``?line=N`` (or ``?from=&to=``), as the build copied it."""
+    cat = catalogue()
+    report = next((r for r in cat.reports.values() if f"{r.slug}.txt" == file), None)
+    if report is None:
+        abort(404)
+    lines = source_lines(file)
+    line = int_arg("line", low=1, high=len(lines))
+    first = int_arg("from", low=1, high=len(lines)) or line or 1
+    last = int_arg("to", low=1, high=len(lines)) or first
+    if last < first or last - first > MAX_SOURCE_LINES:
+        raise bad_request(_("Rango de líneas no válido."))
+    start, end = max(1, first - 8), min(len(lines), last + 8)
+    shown = [(n, lines[n - 1], first <= n <= last) for n in range(start, end + 1)]
+    return render_template("source.html", a=None, file=file, span=(first, last), report=report, shown=shown)
 
 
 def _authors(cat: Catalogue, a: Action) -> list[str]:
