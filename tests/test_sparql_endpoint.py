@@ -391,6 +391,9 @@ def test_query_page_runs_in_a_browser(endpoint):
             assert page.locator("#sparql-table tbody tr").count() > 10
             assert page.locator("#sparql-table tbody tr a").first.get_attribute("href").startswith("/id/action/")
             assert "query=" in page.url
+            source = page.locator("#sparql-table tbody tr td:last-child a").nth(1)
+            assert source.get_attribute("href").startswith("/actions/") and "/source" in source.get_attribute("href")
+            assert "fuente: 2024-compendio-general.txt:" in source.inner_text()
             page.fill("#sparql-query", "SELECT * WHERE { ?s ?p }")
             page.click("#sparql-run")
             page.wait_for_selector("#sparql-error:not([hidden])", timeout=15000)

@@ -36,15 +36,21 @@
   }
 
   function sourceCell(row) {
-    // A row with an action and its source line links to both.
+    // A row about an action links to its page and to the report lines it was read from.
     const td = document.createElement("td");
     const action = row.action || row.exampleAction;
-    if (action && action.type === "uri") {
-      const a = document.createElement("a");
-      a.href = localHref(action.value);
-      a.textContent = row.sourceFile ? row.sourceFile.value + ":" + (row.lineStart ? row.lineStart.value : "") : "ficha";
-      td.appendChild(a);
-    }
+    const marker = base + "id/action/";
+    if (!action || action.type !== "uri" || !action.value.startsWith(marker)) return td;
+    const key = encodeURIComponent(action.value.slice(marker.length));
+    const page = document.createElement("a");
+    page.href = "/actions/" + key;
+    page.textContent = "ficha";
+    const source = document.createElement("a");
+    source.href = "/actions/" + key + "/source";
+    source.textContent = row.sourceFile
+      ? "fuente: " + row.sourceFile.value + (row.lineStart ? ":" + row.lineStart.value : "")
+      : "fuente";
+    td.append(page, " · ", source);
     return td;
   }
 
