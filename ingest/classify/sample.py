@@ -52,12 +52,12 @@ def title_tokens(text: str) -> frozenset[str]:
 
 
 def sample_challenges(
-    actions: Sequence[Action], n_test: int, n_dev: int, n_dev2: int = 0
+    actions: Sequence[Action], n_test: int, n_dev: int, *more_dev: int
 ) -> tuple[list[dict], list[dict]]:
     """Test and development samples of retos: ``{"id", "action", "edition", "chapter", "text"}``.
 
-    ``n_dev2`` more development items are drawn after the first ``n_dev`` (a second round of labelling that leaves
-    the test sample and the first development items unchanged)."""
+    Each number of ``more_dev`` draws one more round of development items after the first ``n_dev`` (a later round
+    of labelling that leaves the test sample and the earlier development items unchanged)."""
     items = []
     for a in actions:
         for i, ch in enumerate(a.challenges, start=1):
@@ -67,9 +67,9 @@ def sample_challenges(
     test = _strata_sample(items, n_test, rng)
     chosen = {r["id"] for r in test}
     dev = _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n_dev, rng)
-    if n_dev2:
+    for n in more_dev:
         chosen |= {r["id"] for r in dev}
-        dev += _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n_dev2, rng)
+        dev += _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n, rng)
     return test, dev
 
 
@@ -85,22 +85,22 @@ def _action_row(a: Action) -> dict:
 
 
 def sample_actions(
-    actions: Sequence[Action], n_test: int, n_dev: int, n_dev2: int = 0
+    actions: Sequence[Action], n_test: int, n_dev: int, *more_dev: int
 ) -> tuple[list[dict], list[dict]]:
-    """Test and development samples of actions (title, description, results); ``n_dev2`` as for retos."""
+    """Test and development samples of actions (title, description, results); ``more_dev`` as for retos."""
     items = [((a.edition, a.chapter), _action_row(a)) for a in actions]
     rng = random.Random(SEED + 1)
     test = _strata_sample(items, n_test, rng)
     chosen = {r["key"] for r in test}
     dev = _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n_dev, rng)
-    if n_dev2:
+    for n in more_dev:
         chosen |= {r["key"] for r in dev}
-        dev += _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n_dev2, rng)
+        dev += _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n, rng)
     return test, dev
 
 
-#: (test, development, second development round) sizes of the labelled samples.
-SIZES = {"challenges": (150, 120, 150), "actions": (100, 60, 80)}
+#: (test, development, later development rounds…) sizes of the labelled samples.
+SIZES = {"challenges": (150, 120, 150, 150), "actions": (100, 60, 80)}
 
 #: Programme names a reader of the reports meets again and again (issue 7, corpus-formats.md); only used
 #: to build the pool of candidate pairs, never by the linker.
