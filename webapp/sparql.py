@@ -233,6 +233,7 @@ def run_query(query: str) -> tuple[str, str, Any]:
         "form": info.form,
         "format": fmt,
         "max_rows": int(current_app.config["SPARQL_MAX_ROWS"]),
+        "timeout": timeout,
         "prefixes": {**PREFIXES, **info.prefixes},
     }
     base = _dataset_base()
@@ -248,7 +249,7 @@ def run_query(query: str) -> tuple[str, str, Any]:
         if iris:
             req[key] = iris
     if endpoint:
-        req["endpoint"], req["timeout"] = endpoint, timeout + 1
+        req["endpoint"] = endpoint
     else:
         req["store"] = str(get_build().path / "store")
     answer = get_pool().run(req, timeout)

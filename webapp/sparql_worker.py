@@ -19,6 +19,7 @@ import os
 import pickle
 import queue
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -172,7 +173,7 @@ class _Executor:
         return self.store
 
     def _remote(self, req: dict[str, Any]) -> Any:
-        endpoint, query, form, timeout = req["endpoint"], req["query"], req["form"], req.get("timeout", 60.0)
+        endpoint, query, form, timeout = req["endpoint"], req["query"], req["form"], req.get("timeout", 60.0) + 1
         accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         params = [("query", query)]
         params += [("default-graph-uri", iri) for iri in req.get("default_graph", [])]
@@ -256,8 +257,21 @@ def _read_exact(stream: Any, n: int) -> bytes | None:
     return data
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the web app process dies (no orphaned queries)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def worker_main() -> None:
-    """The worker loop: read a request, run it, write the answer; exit when stdin closes."""
+    """The worker loop: read a request, run it, write the answer; exit when stdin closes.
+
+    Each query also arms ``SIGALRM`` (default action: terminate) a little past its limit, a backstop
+    should the parent fail to kill the worker in time.
+    """
+    _die_with_parent()
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     stdin = sys.stdin.buffer
@@ -271,7 +285,10 @@ def worker_main() -> None:
         payload = _read_exact(stdin, _HEADER.unpack(header)[0])
         if payload is None:
             return
-        answer = pickle.dumps(executor.run(pickle.loads(payload)))  # noqa: S301 - our own parent process
+        request = pickle.loads(payload)  # noqa: S301 - our own parent process
+        signal.alarm(int(request.get("timeout", 60)) + 5)
+        answer = pickle.dumps(executor.run(request))
+        signal.alarm(0)
         out.write(_HEADER.pack(len(answer)) + answer)
         out.flush()
 
