@@ -73,6 +73,7 @@ def server(request, published) -> Iterator[str]:
         "SPARQL_MAX_CONCURRENT": 2,
         "SPARQL_QUEUE_WAIT": 0.5,
         "SPARQL_MAX_ROWS": 1000,
+        "SPARQL_WORKER_MEMORY_MB": 800,
     }
     if request.param == "remote":
         config["SPARQL_ENDPOINT"] = request.getfixturevalue("slow_oxigraph")
@@ -194,6 +195,17 @@ def test_cartesian_product_is_stopped_while_others_answer(server):
     assert data["error"] == "Tiempo de consulta agotado" and str(TIMEOUT) in data["detail"]
     assert time.monotonic() - started < TIMEOUT + 5
     assert count_actions(server) == expected  # and keeps serving afterwards
+
+
+def test_memory_hungry_query_is_stopped(server, request):
+    if "remote" in request.node.callspec.id:
+        pytest.skip("the remote server holds the memory; its own limits apply")
+    status, _, body, seconds = ask(server, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+    assert seconds < TIMEOUT + 1
+    assert status in (503, 504), body[:300]  # stopped by the memory cap (or, on a slow machine, the clock)
+    data = json.loads(body)
+    assert data["error"] in ("Memoria de consulta agotada", "Tiempo de consulta agotado")
+    assert count_actions(server) > 0
 
 
 def test_concurrency_bound_keeps_the_ui_answering(server):

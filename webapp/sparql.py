@@ -27,6 +27,7 @@ from webapp.sparql_worker import (
     RESULT_FORMATS,
     PoolBusy,
     QueryError,
+    QueryOutOfMemory,
     QueryTimeout,
     WorkerFailed,
     WorkerPool,
@@ -59,6 +60,7 @@ CONFIG = (
     ConfigItem("SPARQL_MAX_ROWS", 10000, "results (rows or triples) kept per query; more are cut and flagged"),
     ConfigItem("SPARQL_MAX_CONCURRENT", 2, "queries running at once (worker processes); more get 503"),
     ConfigItem("SPARQL_QUEUE_WAIT", 1.0, "seconds a query waits for a free worker before the 503"),
+    ConfigItem("SPARQL_WORKER_MEMORY_MB", 1024, "address space of a worker process in MB; a query past it stops (503)"),
     ConfigItem("SPARQL_MAX_QUERY_BYTES", 100_000, "largest query text accepted, in bytes (413 above)"),
     ConfigItem("SPARQL_ENDPOINT", "", "remote SPARQL 1.1 endpoint to proxy to (default MIGRAKG_SPARQL_ENDPOINT)"),
 )
@@ -143,7 +145,9 @@ def get_pool() -> WorkerPool:
     pool = current_app.extensions.get("migrakg.sparql_pool")
     if pool is None:
         pool = WorkerPool(
-            int(current_app.config["SPARQL_MAX_CONCURRENT"]), float(current_app.config["SPARQL_QUEUE_WAIT"])
+            int(current_app.config["SPARQL_MAX_CONCURRENT"]),
+            float(current_app.config["SPARQL_QUEUE_WAIT"]),
+            memory_mb=int(current_app.config["SPARQL_WORKER_MEMORY_MB"]),
         )
         current_app.extensions["migrakg.sparql_pool"] = pool
         atexit.register(pool.close)
@@ -315,6 +319,11 @@ def sparql() -> Any:
         limit = current_app.config["SPARQL_TIMEOUT"]
         return _error(
             504, "Tiempo de consulta agotado", f"la consulta pasó de {limit} s y se detuvo; acótela (LIMIT, filtros)"
+        )
+    except QueryOutOfMemory:
+        limit = current_app.config["SPARQL_WORKER_MEMORY_MB"]
+        return _error(
+            503, "Memoria de consulta agotada", f"la consulta pasó de {limit} MB de memoria y se detuvo; acótela"
         )
     except PoolBusy:
         return _error(

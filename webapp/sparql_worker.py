@@ -18,6 +18,7 @@ import json
 import os
 import pickle
 import queue
+import resource
 import select
 import signal
 import struct
@@ -226,6 +227,9 @@ class _Executor:
                 triples.append(triple)
             body = ox.serialize(triples, format=GRAPH_FORMATS[fmt][1], prefixes=req.get("prefixes") or None)
             return {"ok": True, "body": body, "truncated": truncated, "rows": len(triples)}
+        except MemoryError:
+            detail = "la consulta pasó del límite de memoria y se detuvo; acótela (LIMIT, filtros)"
+            return {"ok": False, "status": 503, "error": "Memoria de consulta agotada", "detail": detail}
         except SyntaxError as exc:
             return {"ok": False, "status": 400, "error": "Consulta no válida", "detail": str(exc)}
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
@@ -272,6 +276,11 @@ def worker_main() -> None:
     should the parent fail to kill the worker in time.
     """
     _die_with_parent()
+    memory_mb = int(os.environ.get("MIGRAKG_SPARQL_WORKER_MEMORY_MB") or 0)
+    if memory_mb > 0:  # address space: a query that needs more fails to allocate and the worker stops
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     stdin = sys.stdin.buffer
@@ -304,11 +313,15 @@ class WorkerFailed(Exception):
     """The worker process died or could not start."""
 
 
+class QueryOutOfMemory(Exception):
+    """The query needed more memory than a worker may take; its worker stopped."""
+
+
 class _Worker:
     """One worker process and its pipes."""
 
-    def __init__(self, start_timeout: float) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, start_timeout: float, memory_mb: int = 0) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "MIGRAKG_SPARQL_WORKER_MEMORY_MB": str(memory_mb)}
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
@@ -389,10 +402,11 @@ class PoolBusy(Exception):
 class WorkerPool:
     """A fixed number of worker processes; at most ``size`` queries run at once."""
 
-    def __init__(self, size: int, queue_wait: float = 1.0, start_timeout: float = 30.0) -> None:
+    def __init__(self, size: int, queue_wait: float = 1.0, start_timeout: float = 30.0, memory_mb: int = 0) -> None:
         self.size = size
         self.queue_wait = queue_wait
         self.start_timeout = start_timeout
+        self.memory_mb = memory_mb
         self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         for _ in range(size):
             self._idle.put(None)  # started on first use
@@ -401,7 +415,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.start_timeout)
+        worker = _Worker(self.start_timeout, self.memory_mb)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -432,9 +446,16 @@ class WorkerPool:
             started = time.monotonic()
             try:
                 answer = worker.ask(request, timeout)
-            except (QueryTimeout, WorkerFailed):
+            except QueryTimeout:
                 self._discard(worker)
                 worker = None
+                raise
+            except WorkerFailed as exc:
+                self._discard(worker)
+                code = worker.proc.returncode
+                worker = None
+                if self.memory_mb and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 1, 134):
+                    raise QueryOutOfMemory() from exc
                 raise
             seconds = time.monotonic() - started
         finally:
