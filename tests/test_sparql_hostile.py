@@ -286,3 +286,61 @@ def test_query_forms_and_datasets():
     assert [t.kind for t in tokenize("?x <http://a> 'b' ex:c _:d @es 12 {")] == [
         "var", "iri", "string", "pname", "bnode", "lang", "number", "punct",
     ]  # fmt: skip
+
+
+# -- property: whatever data surrounds it, a SERVICE clause in code is found; keywords in data are not --------
+
+_WORDS = ["SERVICE", "service", "LOAD", "INSERT", "DELETE", "FROM", "a", "x", "#", "'", '"', "\\", "<", ">", "{", "}"]
+
+
+def _fragments():
+    from hypothesis import strategies as st
+
+    text = st.lists(st.sampled_from(_WORDS + [" ", "\n"]), max_size=8).map("".join)
+    one_line = text.map(lambda t: t.replace("\n", " "))
+
+    def escape(t: str, quote: str) -> str:
+        return t.replace("\\", "\\\\").replace(quote, "\\" + quote)
+
+    return st.one_of(
+        one_line.map(lambda t: '"' + escape(t, '"') + '"'),
+        one_line.map(lambda t: "'" + escape(t, "'") + "'"),
+        text.map(lambda t: '"""' + escape(t, '"') + '"""'),
+        one_line.map(lambda t: "# " + t + "\n"),
+        st.sampled_from(["<http://e.org/SERVICE>", "<urn:load:insert>", "ex:service", "ex:a\\#b", "?service",
+                         "$from", "_:load", "@es", "12", "ex:LOAD", ":insert"]),
+    )  # fmt: skip
+
+
+def test_service_in_code_is_always_found():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(_fragments(), max_size=6), st.lists(_fragments(), max_size=6))
+    def check(before, after):
+        query = (
+            "PREFIX ex: <http://e.org/> SELECT * WHERE { ?s ?p ?o . "
+            + " ".join(before)
+            + " SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } "
+            + " ".join(after)
+            + " }"
+        )
+        with pytest.raises(QueryRejected) as info:
+            check_query(query, 100_000, BASE)
+        assert "SERVICE" in info.value.detail
+
+    check()
+
+
+def test_keywords_in_data_are_always_allowed():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(_fragments(), max_size=8))
+    def check(fragments):
+        query = "PREFIX ex: <http://e.org/> SELECT * WHERE { ?s ?p ?o . " + " ".join(fragments) + " }"
+        assert check_query(query, 100_000, BASE).form == "SELECT"
+
+    check()

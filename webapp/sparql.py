@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from webapp.sparql_worker import (
 )
 
 bp = Blueprint("sparql", __name__)
+_pool_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,12 @@ def _error(status: int, error: str, detail: str, headers: dict[str, str] | None 
 def get_pool() -> WorkerPool:
     """The app's pool of SPARQL worker processes (created on first use, stopped at exit)."""
     pool = current_app.extensions.get("migrakg.sparql_pool")
-    if pool is None:
+    if pool is not None:
+        return pool
+    with _pool_lock:
+        pool = current_app.extensions.get("migrakg.sparql_pool")
+        if pool is not None:
+            return pool
         pool = WorkerPool(
             int(current_app.config["SPARQL_MAX_CONCURRENT"]),
             float(current_app.config["SPARQL_QUEUE_WAIT"]),
@@ -151,7 +158,7 @@ def get_pool() -> WorkerPool:
         )
         current_app.extensions["migrakg.sparql_pool"] = pool
         atexit.register(pool.close)
-    return pool
+        return pool
 
 
 def _dataset_base() -> str:
