@@ -84,9 +84,7 @@ def _action_row(a: Action) -> dict:
     }
 
 
-def sample_actions(
-    actions: Sequence[Action], n_test: int, n_dev: int, *more_dev: int
-) -> tuple[list[dict], list[dict]]:
+def sample_actions(actions: Sequence[Action], n_test: int, n_dev: int, *more_dev: int) -> tuple[list[dict], list[dict]]:
     """Test and development samples of actions (title, description, results); ``more_dev`` as for retos."""
     items = [((a.edition, a.chapter), _action_row(a)) for a in actions]
     rng = random.Random(SEED + 1)
