@@ -210,7 +210,7 @@ class _Builder:
         a, b = self.m.action(link.a_key), self.m.action(link.b_key)  # validates both keys
         if not 0.0 <= link.confidence <= 1.0:
             raise ValueError(f"programme link {link.a_key}--{link.b_key}: confidence {link.confidence} not in [0, 1]")
-        node = self.m._id("programme-link", f"{link.a_key}--{link.b_key}")  # TODO: Minter.programme_link()
+        node = self.m.programme_link(link.a_key, link.b_key)
         g.add((a, MKG.sameProgrammeAs, b))
         g.add((node, RDF.type, MKG.ProgrammeLink))
         g.add((node, MKG.linksAction, a))

@@ -98,6 +98,12 @@ class Minter:
             raise ValueError(f"challenge index must be 1-based: {i}")
         return self._id("challenge", f"{action_key}-r{i:02d}")
 
+    def programme_link(self, a_key: str, b_key: str) -> URIRef:
+        """The link saying two actions are the same programme: ``id/programme-link/{a_key}--{b_key}``."""
+        self.action(a_key)
+        self.action(b_key)
+        return self._id("programme-link", f"{a_key}--{b_key}")
+
     def source_span(self, file: str, start: int, end: int) -> URIRef:
         """Lines ``start..end`` of a corpus file: ``id/span/{file stem}-l{start}-{end}``."""
         stem = PurePosixPath(file).stem
