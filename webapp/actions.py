@@ -7,14 +7,13 @@ import re
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
 from search.query import SearchQueryError, similar
 from webapp.api_search import get_index
 from webapp.catalogue import Action, Catalogue
-from webapp.common import bad_request, catalogue, guard_key, int_arg
-from webapp.i18n import current_lang
+from webapp.common import bad_request, cached_page, catalogue, guard_key, int_arg
 from webapp.published import get_build
 
 bp = Blueprint("actions", __name__)
@@ -67,9 +66,6 @@ def action_dict(cat: Catalogue, a: Action) -> dict[str, Any]:
     }
 
 
-#: Rendered action pages per (build, key, language, ?lang): a published build never changes.
-_pages_lock = threading.Lock()
-_pages: dict[tuple[str, str, str, str], str] = {}
 _similar_lock = threading.Lock()
 _similar: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
@@ -92,17 +88,11 @@ def similar_to(key: str, n: int = 5) -> list[dict[str, Any]]:
 
 
 @bp.get("/actions/<key>")
+@cached_page
 def action(key: str) -> str:
     """Every field of one action, its source, citations, similar actions and the same programme elsewhere."""
     cat, a = _action(key)
-    cacheable = not [k for k in request.args if k != "lang"]
-    cache_key = (str(get_build().path), a.key, current_lang(), request.args.get("lang", ""))
-    if cacheable:
-        with _pages_lock:
-            page = _pages.get(cache_key)
-        if page is not None:
-            return page
-    page = render_template(
+    return render_template(
         "action.html",
         a=a,
         cat=cat,
@@ -111,12 +101,6 @@ def action(key: str) -> str:
         same=cat.same_programme(a),
         institutions=cat.institutions,
     )
-    if cacheable:
-        with _pages_lock:
-            if len(_pages) > 8192:
-                _pages.clear()
-            _pages[cache_key] = page
-    return page
 
 
 @bp.get("/actions/<key>.json")

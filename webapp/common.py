@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, abort, g, request, url_for
@@ -96,6 +100,36 @@ def page_for(kind: str, key: str) -> str | None:
     if kind == "objective":
         return url_for(endpoint, n=int(key)) if key.isdigit() else None
     return url_for(endpoint, **{arg: key})
+
+
+_pages_lock = threading.Lock()
+_pages: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+PAGE_CACHE_SIZE = 2048
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep the rendered HTML of a page per (build, URL, language): a published build never changes.
+
+    Only successful string answers are kept; a bounded LRU (:data:`PAGE_CACHE_SIZE` pages)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        args_key = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
+        key = (str(get_build().path), f"{request.path}?{args_key}", current_lang())
+        with _pages_lock:
+            page = _pages.get(key)
+            if page is not None:
+                _pages.move_to_end(key)
+                return page
+        out = view(*args, **kwargs)
+        if isinstance(out, str):
+            with _pages_lock:
+                _pages[key] = out
+                while len(_pages) > PAGE_CACHE_SIZE:
+                    _pages.popitem(last=False)
+        return out
+
+    return wrapper
 
 
 def init_app(app: Flask) -> None:

@@ -7,12 +7,13 @@ from collections import Counter, defaultdict
 from flask import Blueprint, render_template
 
 from webapp.charts import heat_color, heat_ink
-from webapp.common import catalogue, choice_arg, edition_arg
+from webapp.common import cached_page, catalogue, choice_arg, edition_arg
 
 bp = Blueprint("coverage", __name__)
 
 
 @bp.get("/coverage")
+@cached_page
 def coverage() -> str:
     """Institution × objective heatmap (``?actor_type=&edition=``); empty cells are the gaps."""
     cat = catalogue()

@@ -7,7 +7,7 @@ from collections import Counter
 from flask import Blueprint, abort, jsonify, render_template
 
 from webapp.catalogue import PREFIXES, Catalogue
-from webapp.common import catalogue, choice_arg, guard_key
+from webapp.common import cached_page, catalogue, choice_arg, guard_key
 from webapp.published import get_build
 
 bp = Blueprint("institutions", __name__)
@@ -32,6 +32,7 @@ def neighbours(cat: Catalogue, slug: str) -> list[tuple[str, int]]:
 
 
 @bp.get("/institutions")
+@cached_page
 def institutions() -> str:
     """Every institution with its number of actions (reported and as partner), by actor type."""
     cat = catalogue()
@@ -47,6 +48,7 @@ def institutions() -> str:
 
 
 @bp.get("/institutions/<slug>")
+@cached_page
 def institution(slug: str) -> str:
     """One institution: its actions by objective and edition, partners and neighbours."""
     cat = catalogue()

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, request
 from graph.network import fetch_participation, institution_network
 from webapp.catalogue import CHAPTER_TYPES
 from webapp.charts import PALETTE
-from webapp.common import catalogue, edition_arg, int_arg
+from webapp.common import cached_page, catalogue, edition_arg, int_arg
 from webapp.published import get_build
 
 bp = Blueprint("network_page", __name__)
@@ -155,6 +155,7 @@ def draw(objective: int | None, edition: int | None) -> Drawing:
 
 
 @bp.get("/network")
+@cached_page
 def network() -> str:
     """The network of institutions named in the same actions, filterable by objective and edition."""
     cat = catalogue()

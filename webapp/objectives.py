@@ -9,13 +9,14 @@ from flask import Blueprint, abort, jsonify, render_template
 
 from graph.queries import institutions_for_objective
 from webapp.catalogue import CHAPTER_TYPES
-from webapp.common import catalogue, edition_arg
+from webapp.common import cached_page, catalogue, edition_arg
 from webapp.published import get_build
 
 bp = Blueprint("objectives", __name__)
 
 
 @bp.get("/objectives")
+@cached_page
 def objectives() -> str:
     """The 23 objectives with their action counts per edition."""
     cat = catalogue()
@@ -54,6 +55,7 @@ def objective_summary(n: int, edition: int | None) -> dict[str, Any]:
 
 
 @bp.get("/objectives/<int:n>")
+@cached_page
 def objective(n: int) -> str:
     """One objective: who covers it (institutions by actor type, states), counts per edition, the gaps."""
     cat = catalogue()

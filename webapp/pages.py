@@ -16,7 +16,7 @@ from search.query import SearchQueryError, search
 from webapp.api_search import get_index
 from webapp.catalogue import CHAPTER_TYPES
 from webapp.charts import PALETTE, stacked_bars
-from webapp.common import catalogue, edition_arg, int_arg
+from webapp.common import cached_page, catalogue, edition_arg, int_arg
 from webapp.i18n import current_lang
 from webapp.published import get_build
 
@@ -39,6 +39,7 @@ MAX_PAGE = 1000
 
 
 @bp.get("/")
+@cached_page
 def index() -> str:
     """Dashboard: actions by objective and actor type (stacked bars per edition) and a search box."""
     cat = catalogue()
@@ -84,6 +85,7 @@ def _search_filters() -> dict[str, list[str]]:
 
 
 @bp.get("/search")
+@cached_page
 def search_page() -> Any:
     """The search page: snippets, facets with counts, suggestion, pagination; the URL holds the whole state."""
     q = request.args.get("q", "")
@@ -111,7 +113,6 @@ def search_page() -> Any:
         values += [(v, 0) for v in chosen if v not in counts]
         if values:
             facets.append((name, values, chosen))
-    status = 400 if error else 200
 
     base_args = [(k, v) for k, vs in request.args.lists() if k not in SEARCH_FACETS and k != "page" for v in vs]
     search_path = url_for("pages.search_page")
@@ -122,23 +123,21 @@ def search_page() -> Any:
         args = base_args + [(f, v) for f in SEARCH_FACETS for v in (values if f == name else filters.get(f, []))]
         return f"{search_path}?{urlencode(args)}" if args else search_path
 
-    return (
-        render_template(
-            "search.html",
-            q=q,
-            result=result,
-            error=error,
-            filters=filters,
-            facets=facets,
-            page=page,
-            sort=sort,
-            cat=cat,
-            facet_url=facet_url,
-            api_url=url_for("api_search.api_search", q=q, sort=sort, page=page, **filters),
-            facet_label=_facet_label,
-        ),
-        status,
+    html = render_template(
+        "search.html",
+        q=q,
+        result=result,
+        error=error,
+        filters=filters,
+        facets=facets,
+        page=page,
+        sort=sort,
+        cat=cat,
+        facet_url=facet_url,
+        api_url=url_for("api_search.api_search", q=q, sort=sort, page=page, **filters),
+        facet_label=_facet_label,
     )
+    return (html, 400) if error else html
 
 
 _search_lock = threading.Lock()
@@ -181,6 +180,7 @@ def _facet_label(name: str, value: str) -> str:
 
 
 @bp.get("/about")
+@cached_page
 def about() -> str:
     """The dataset card: sources, licence line, counts and downloads."""
     build = get_build()

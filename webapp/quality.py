@@ -7,7 +7,7 @@ from collections import Counter
 
 from flask import Blueprint, jsonify, render_template
 
-from webapp.common import catalogue, choice_arg
+from webapp.common import cached_page, catalogue, choice_arg
 from webapp.published import get_build
 
 bp = Blueprint("quality", __name__)
@@ -24,6 +24,7 @@ def reconcile_rows() -> list[dict]:
 
 
 @bp.get("/quality")
+@cached_page
 def quality() -> str:
     """Stated vs extracted counts (filter ``?status=``) and the SHACL validation report."""
     build = get_build()

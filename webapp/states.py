@@ -6,12 +6,13 @@ from collections import Counter
 
 from flask import Blueprint, abort, render_template
 
-from webapp.common import catalogue, guard_key
+from webapp.common import cached_page, catalogue, guard_key
 
 bp = Blueprint("states", __name__)
 
 
 @bp.get("/states")
+@cached_page
 def states() -> str:
     """Every state with its number of actions per edition and objectives covered."""
     cat = catalogue()
@@ -23,6 +24,7 @@ def states() -> str:
 
 
 @bp.get("/states/<inegi>")
+@cached_page
 def state(inegi: str) -> str:
     """One state: its actions by objective and edition, institutions and objectives without actions."""
     cat = catalogue()
