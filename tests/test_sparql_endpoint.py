@@ -64,8 +64,8 @@ def serve_app(app: Any) -> Iterator[str]:
     try:
         yield base
     finally:
+        server.task_dispatcher.shutdown(timeout=5)  # finish the tasks first: they pull the server's trigger
         server.close()
-        server.task_dispatcher.shutdown(timeout=5)
         thread.join(timeout=5)
         pool = app.extensions.get("migrakg.sparql_pool")
         if pool is not None:

@@ -12,6 +12,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from typing import Any
 
 import pytest
@@ -166,6 +167,16 @@ def test_ten_megabyte_query(server):
         {"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert status == 413 and time.monotonic() - started < TIMEOUT + 1
+    started = time.monotonic()
+    host, port = server.split("//")[1].split(":")
+    conn = HTTPConnection(host, int(port), timeout=30)
+    chunks = (huge[i : i + 1_000_000].encode() for i in range(0, len(huge), 1_000_000))
+    conn.request("POST", "/sparql", body=chunks, headers={"Content-Type": "application/sparql-query"},
+                 encode_chunked=True)  # fmt: skip
+    response = conn.getresponse()
+    assert response.status == 413 and "bytes" in json.loads(response.read())["detail"]
+    conn.close()
+    assert time.monotonic() - started < TIMEOUT + 1
     started = time.monotonic()
     status, _, _ = http(f"{server}/sparql?query=" + urllib.parse.quote(huge[:3_000_000]))
     assert 400 <= status < 500 and time.monotonic() - started < TIMEOUT + 1

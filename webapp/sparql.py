@@ -180,6 +180,8 @@ def _query_text() -> str | None:
             raise _Problem(
                 413, "Consulta demasiado grande", f"la petición ocupa {length} bytes; la consulta admite {limit}"
             )
+        request.max_content_length = 3 * limit + 4096  # also bounds a chunked body (413 when read)
+        request.max_form_memory_size = 3 * limit + 4096
         mimetype = request.mimetype
         if mimetype == "application/sparql-query":
             return request.get_data(as_text=True)
