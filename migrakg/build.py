@@ -234,7 +234,9 @@ def _build_into(
         lambda: build_dataset(corpus.reports, institution_infos(registry), minter, started.isoformat(), notes),
     )
     union = union_graph(ds)
-    validation = steps.start("validate SHACL (in a second process, alongside the steps that follow)", lambda: _Validation(union))
+    validation = steps.start(
+        "validate SHACL (in a second process, alongside the steps that follow)", lambda: _Validation(union)
+    )
     store = steps.run("load Oxigraph store", lambda: load_store(staging / STORE_DIR, to_nquads(ds)))
     steps.run(
         "write dumps (Turtle, N-Triples, JSON-LD, N-Quads)",
