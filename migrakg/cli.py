@@ -240,6 +240,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    print(f"{'environment variable':34} {'default':28} meaning")
+    print(settings.describe())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="migrakg", description=__doc__.splitlines()[0])
@@ -304,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "graphml", "gexf"], default="json")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_network)
+
+    p = sub.add_parser("settings", help="list every setting: environment variable, default, meaning")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("serve", help="serve the web app on the published build (builds first if needed)")
     p.add_argument("--host", default="127.0.0.1")

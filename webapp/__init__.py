@@ -62,6 +62,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from webapp import api_network, sparql
 
-    sparql.init_app(app)  # /sparql and its limits (SPARQL_TIMEOUT, SPARQL_MAX_ROWS, … in sparql.CONFIG)
+    sparql.init_app(app)  # /sparql; its limits come from the settings table (migrakg settings)
     app.register_blueprint(api_network.bp)
     return app

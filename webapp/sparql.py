@@ -10,10 +10,8 @@ bounded concurrency). Browsers asking for HTML get the query page instead.
 from __future__ import annotations
 
 import atexit
-import os
 import re
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -38,41 +36,22 @@ bp = Blueprint("sparql", __name__)
 _pool_lock = threading.Lock()
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigItem:
-    """One setting of the SPARQL endpoint: app config name, default and help text.
-
-    The environment variable ``MIGRAKG_<NAME>`` overrides the default (e.g. ``MIGRAKG_SPARQL_TIMEOUT=2``).
-    """
-
-    name: str
-    default: float | int | str
-    help: str
-
-    def value(self) -> float | int | str:
-        raw = os.environ.get(f"MIGRAKG_{self.name}")
-        if raw is None or raw == "":
-            return self.default
-        return type(self.default)(raw)
-
-
-#: Every limit of the endpoint, in the settings-table style (name, default, help).
-CONFIG = (
-    ConfigItem("SPARQL_TIMEOUT", 10.0, "seconds a query may run before its worker process is killed (504)"),
-    ConfigItem("SPARQL_MAX_ROWS", 10000, "results (rows or triples) kept per query; more are cut and flagged"),
-    ConfigItem("SPARQL_MAX_CONCURRENT", 2, "queries running at once (worker processes); more get 503"),
-    ConfigItem("SPARQL_QUEUE_WAIT", 1.0, "seconds a query waits for a free worker before the 503"),
-    ConfigItem("SPARQL_WORKER_MEMORY_MB", 1024, "address space of a worker process in MB; a query past it stops (503)"),
-    ConfigItem("SPARQL_MAX_QUERY_BYTES", 100_000, "largest query text accepted, in bytes (413 above)"),
-    ConfigItem("SPARQL_ENDPOINT", "", "remote SPARQL 1.1 endpoint to proxy to (default MIGRAKG_SPARQL_ENDPOINT)"),
+#: The endpoint's limits: app config key → setting in :data:`migrakg.settings.SETTINGS` (defaults, help,
+#: environment variables ``MIGRAKG_SPARQL_*`` all live there, in the one settings table).
+CONFIG_KEYS = (
+    "SPARQL_TIMEOUT",
+    "SPARQL_MAX_ROWS",
+    "SPARQL_MAX_CONCURRENT",
+    "SPARQL_QUEUE_WAIT",
+    "SPARQL_WORKER_MEMORY_MB",
+    "SPARQL_MAX_QUERY_BYTES",
+    "SPARQL_ENDPOINT",
 )
 
 
 def config_defaults() -> dict[str, Any]:
-    """The defaults of :data:`CONFIG` (environment overrides applied) for ``app.config``."""
-    out = {item.name: item.value() for item in CONFIG}
-    out["SPARQL_ENDPOINT"] = out["SPARQL_ENDPOINT"] or settings.get("sparql_endpoint")
-    return out
+    """The endpoint's app config defaults, read from the settings table (environment overrides applied)."""
+    return {key: settings.get(key.lower()) for key in CONFIG_KEYS}
 
 
 PREFIXES = {
@@ -374,7 +353,7 @@ def query_page(query: str) -> Any:
         examples=EXAMPLES,
         prefixes=prefix_block(),
         base=_dataset_base() if current_app.config.get("SPARQL_ENDPOINT") else _page_base(),
-        limits={item.name: current_app.config[item.name] for item in CONFIG if item.name != "SPARQL_ENDPOINT"},
+        limits={key: current_app.config[key] for key in CONFIG_KEYS if key != "SPARQL_ENDPOINT"},
     )
 
 
