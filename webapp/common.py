@@ -103,30 +103,33 @@ def page_for(kind: str, key: str) -> str | None:
 
 
 _pages_lock = threading.Lock()
-_pages: OrderedDict[tuple[str, str, str], str] = OrderedDict()
-PAGE_CACHE_SIZE = 2048
+_pages: dict[str, OrderedDict[tuple[str, str, str], str]] = {}
+PAGE_CACHE_SIZE = 1600  # pages kept per endpoint (every action page in both languages fits)
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep the rendered HTML of a page per (build, URL, language): a published build never changes.
 
-    Only successful string answers are kept; a bounded LRU (:data:`PAGE_CACHE_SIZE` pages)."""
+    Only successful string answers are kept, in one bounded LRU per endpoint (so that a burst of
+    distinct searches does not push the action pages out)."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args_key = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
         key = (str(get_build().path), f"{request.path}?{args_key}", current_lang())
+        endpoint = request.endpoint or ""
         with _pages_lock:
-            page = _pages.get(key)
+            lru = _pages.setdefault(endpoint, OrderedDict())
+            page = lru.get(key)
             if page is not None:
-                _pages.move_to_end(key)
+                lru.move_to_end(key)
                 return page
         out = view(*args, **kwargs)
         if isinstance(out, str):
             with _pages_lock:
-                _pages[key] = out
-                while len(_pages) > PAGE_CACHE_SIZE:
-                    _pages.popitem(last=False)
+                lru[key] = out
+                while len(lru) > PAGE_CACHE_SIZE:
+                    lru.popitem(last=False)
         return out
 
     return wrapper
