@@ -91,13 +91,14 @@ def run(port: int, paths: list[str], clients: int, duration: float, max_requests
     counter = itertools.count()
     stop_at = time.monotonic() + duration
 
-    def worker(offset: int) -> None:
+    def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
-        i = offset
-        while time.monotonic() < stop_at and next(counter) < max_requests:
-            path = paths[i % len(paths)]
-            i += 1
+        while time.monotonic() < stop_at:
+            n = next(counter)  # one shared sequence: the clients walk the paths together, each once per round
+            if n >= max_requests:
+                break
+            path = paths[n % len(paths)]
             t0 = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Accept-Language": "es"})
@@ -118,7 +119,7 @@ def run(port: int, paths: list[str], clients: int, duration: float, max_requests
             latencies.extend(mine)
 
     t0 = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(k * 7,)) for k in range(clients)]
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -143,18 +144,20 @@ def run(port: int, paths: list[str], clients: int, duration: float, max_requests
     }
 
 
-def distinct_queries(rows: list[dict], n: int = 3000) -> list[str]:
-    """``n`` different two-word queries taken from the action titles (each one a search-cache miss)."""
+def distinct_queries(rows: list[dict], n: int = 20000) -> list[str]:
+    """Up to ``n`` different two-word queries from the action titles (each one a search-cache miss)."""
     import re
 
     words = sorted({w.lower() for r in rows for w in re.findall(r"[^\W\d_]{5,}", r["title"])})
-    out = []
-    for i, a in enumerate(words):
-        b = words[(i * 7919 + 13) % len(words)]
-        out.append("q=" + urllib.parse.quote(f"{a} OR {b}"))
-        if len(out) >= n:
-            break
-    return out
+    out: dict[str, None] = {}
+    for step in (7919, 104729, 1299709, 15485863, 32452843, 49979687, 67867967, 86028121):
+        for i, a in enumerate(words):
+            b = words[(i * step + 13) % len(words)]
+            if a != b:
+                out.setdefault("q=" + urllib.parse.quote(f"{a} OR {b}"))
+            if len(out) >= n:
+                return list(out)
+    return list(out)
 
 
 def scenarios(data: Path) -> dict[str, list[str]]:
@@ -191,15 +194,15 @@ def main() -> int:
         warm = [p for name, paths in all_scenarios.items() if "distinct" not in name for p in paths]
         t0 = time.monotonic()
         w = run(port, warm, 4, 120.0, len(warm))
-        print(
-            f"warm-up: {w['requests']} requests (every page once) in {time.monotonic() - t0:.1f} s, {w['errors']} errors"
-        )
+        took = time.monotonic() - t0
+        print(f"warm-up: {w['requests']} requests (every page once) in {took:.1f} s, {w['errors']} errors")
         print(f"{args.clients} clients × {args.duration:.0f} s per scenario, waitress threads={args.server_threads}")
         print(f"{'scenario':36} {'req':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, paths in all_scenarios.items():
             if args.only and args.only not in name:
                 continue
-            r = run(port, paths, args.clients, args.duration, args.max_requests)
+            cap = min(args.max_requests, len(paths)) if "distinct" in name else args.max_requests
+            r = run(port, paths, args.clients, args.duration, cap)
             failed |= r["errors"] > 0
             print(
                 f"{name:36} {r['requests']:>7} {r['req_per_s']:>8} {r['p50_ms']:>8} {r['p95_ms']:>8} "

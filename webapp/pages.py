@@ -117,9 +117,14 @@ def search_page() -> Any:
     base_args = [(k, v) for k, vs in request.args.lists() if k not in SEARCH_FACETS and k != "page" for v in vs]
     search_path = url_for("pages.search_page")
 
+    current = urlencode(base_args + [(f, v) for f in SEARCH_FACETS for v in filters.get(f, [])])
+
     def facet_url(name: str, value: str) -> str:
         chosen = filters.get(name, [])
-        values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        if value not in chosen:  # adding a value: the current URL plus one parameter
+            extra = urlencode([(name, value)])
+            return f"{search_path}?{current}&{extra}" if current else f"{search_path}?{extra}"
+        values = [v for v in chosen if v != value]
         args = base_args + [(f, v) for f in SEARCH_FACETS for v in (values if f == name else filters.get(f, []))]
         return f"{search_path}?{urlencode(args)}" if args else search_path
 
