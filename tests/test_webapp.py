@@ -332,6 +332,8 @@ def test_linked_data_html_redirects_to_the_page(client):
     ]:
         resp = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
         assert resp.status_code == 303 and resp.headers["Location"].endswith(page)
+    body = client.get("/id/span/2024-compendio-general-l6011-6046").get_data(as_text=True)
+    assert 'href="/sources/2024-compendio-general.txt?from=6011&amp;to=6046#L6011"' in body
     resp = client.get("/id/report/2024-compendio-general")
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Compendio General 2024" in body and "?format=ttl" in body

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from graph.namespaces import PREFIXES as NS_PREFIXES
@@ -102,7 +102,15 @@ def resource(kind: str, key: str) -> Any:
     title = next(
         (str(s["o"]) for s in statements if s["dir"] == "out" and str(s["p"]).endswith(("#prefLabel", "/title"))), key
     )
-    return render_template("resource.html", kind=kind, key=key, iri=iri, statements=statements, title=title, cat=cat)
+    source_url = None
+    if kind == "span":  # a source span: link to the lines it names
+        values = {str(st["p"]).rsplit("#", 1)[-1]: st["o"] for st in statements if st["dir"] == "out"}
+        if {"sourceFile", "lineStart", "lineEnd"} <= values.keys():
+            lines = {"from": values["lineStart"], "to": values["lineEnd"]}
+            source_url = url_for("actions.source_file", file=values["sourceFile"], **lines) + f"#L{lines['from']}"
+    return render_template(
+        "resource.html", kind=kind, key=key, iri=iri, statements=statements, title=title, cat=cat, source_url=source_url
+    )
 
 
 def short(iri: str) -> str:
