@@ -58,7 +58,7 @@ def index() -> str:
         )
         for n in sorted(counts)
     ]
-    bars, height = stacked_bars(rows, types)
+    bars, height = stacked_bars(rows, types, width=520.0)  # room for the total at the end of the longest bar
     legend = [(t, PALETTE[i % len(PALETTE)]) for i, t in enumerate(types)]
     totals = Counter(a.edition for a in cat.actions.values())
     return render_template(
