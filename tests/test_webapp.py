@@ -480,3 +480,44 @@ def test_a_new_publication_is_served_without_restart(published, tmp_path):
     os.replace(mine / "next", mine / "current")
     assert "second-build" in client.get("/about").get_data(as_text=True)
     assert client.get(f"/actions/{ACTION}").get_data(as_text=True) == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/actions/{ACTION}?key=zzz",
+        "/?_external=1&_scheme=javascript&_anchor=x",
+        "/objectives/7?n=3",
+        "/states/07?inegi=08",
+        "/search?q=salud&_method=POST&page=2",
+        "/institutions/inm?slug=oim",
+    ],
+)
+def test_parameters_named_like_internals_are_harmless(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    assert "javascript:" not in body and "http://localhost" not in body
+
+
+ROUTES = ["/", "/search", "/objectives/7", "/coverage", "/network", "/states/07", "/institutions", "/quality",
+          f"/actions/{ACTION}", f"/id/action/{ACTION}", "/sources/2024-informe-ejecutivo.txt"]  # fmt: skip
+
+
+def test_random_parameters_never_cause_a_server_error(app):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = app.test_client()
+    names = st.sampled_from(["q", "edition", "objective", "actor_type", "page", "sort", "lang", "format", "status",
+                             "focus", "line", "from", "to", "state", "population", "partner", "x"])  # fmt: skip
+    values = st.one_of(st.text(max_size=30), st.integers(-5, 3000).map(str), st.sampled_from(["2024", "7", "APF"]))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(route=st.sampled_from(ROUTES), params=st.lists(st.tuples(names, values), max_size=4))
+    def check(route, params):
+        resp = client.get(route, query_string=params)
+        assert resp.status_code in (200, 303, 400, 404), (route, params, resp.status_code)
+        assert "Traceback" not in resp.get_data(as_text=True)
+
+    check()

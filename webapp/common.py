@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import Flask, abort, g, request, url_for
 from flask_babel import gettext as _
@@ -77,7 +78,9 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = value if isinstance(value, list) else [value]
-    return url_for(request.endpoint or "pages.index", **(request.view_args or {}), **args)
+    query = urlencode([(k, v) for k, vs in args.items() for v in vs])
+    path = quote(request.path)
+    return f"{path}?{query}" if query else path
 
 
 def resource_path(iri: str) -> str | None:
