@@ -521,3 +521,15 @@ def test_random_parameters_never_cause_a_server_error(app):
         assert "Traceback" not in resp.get_data(as_text=True)
 
     check()
+
+
+def test_coverage_cells_link_to_the_matching_search(client):
+    import html
+    import re
+
+    body = client.get("/coverage?edition=2024").get_data(as_text=True)
+    cells = re.findall(r'<a href="(/search\?[^"]+)" style="color: inherit" title="[^"]*">(\d+)</a>', body)
+    assert len(cells) > 50
+    for link, value in cells[::10]:
+        page = client.get(html.unescape(link)).get_data(as_text=True)
+        assert re.search(r'id="results-title">(\d+)', page).group(1) == value, link
