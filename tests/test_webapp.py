@@ -537,3 +537,17 @@ def test_coverage_cells_link_to_the_matching_search(client):
     for link, value in cells[::10]:
         page = client.get(html.unescape(link)).get_data(as_text=True)
         assert re.search(r'id="results-title">(\d+)', page).group(1) == value, link
+
+
+def test_page_cache_is_bounded_and_skips_unknown_parameters(client, monkeypatch):
+    from webapp import common
+
+    monkeypatch.setattr(common, "PAGE_CACHE_DEFAULT_BYTES", 60_000)
+    for n in range(1, 24):
+        assert client.get(f"/objectives/{n}?edition=2024").status_code == 200
+    kept = common._pages["objectives.objective"]
+    assert 0 < sum(len(p) for p in kept.values()) <= 60_000
+    assert common._page_bytes["objectives.objective"] == sum(len(p) for p in kept.values())
+    before = len(common._pages.get("coverage.coverage", {}))
+    client.get("/coverage?utm=1")
+    assert len(common._pages.get("coverage.coverage", {})) == before

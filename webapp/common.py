@@ -107,17 +107,27 @@ def page_for(kind: str, key: str) -> str | None:
 
 _pages_lock = threading.Lock()
 _pages: dict[str, OrderedDict[tuple[str, str, str], str]] = {}
-PAGE_CACHE_SIZE = 1600  # pages kept per endpoint (every action page in both languages fits)
+_page_bytes: dict[str, int] = {}
+#: Characters (≈ bytes) of rendered pages kept per endpoint (every action page in both languages fits in its budget).
+PAGE_CACHE_BYTES = {"actions.action": 32 << 20}
+PAGE_CACHE_DEFAULT_BYTES = 8 << 20
+#: Query parameters a cached page may carry; a page asked with any other parameter is rendered, not kept.
+CACHEABLE_PARAMS = frozenset(
+    {"q", "page", "sort", "lang", "edition", "objective", "actor_type", "status", "focus", "institution", "state",
+     "partner", "population", "challenge_category", "action_type"}
+)  # fmt: skip
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep the rendered HTML of a page per (build, URL, language): a published build never changes.
 
-    Only successful string answers are kept, in one bounded LRU per endpoint (so that a burst of
-    distinct searches does not push the action pages out)."""
+    Only successful string answers to known parameters are kept, in one LRU per endpoint bounded in
+    bytes (so that a burst of distinct searches does not push the action pages out)."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not CACHEABLE_PARAMS.issuperset(request.args.keys()):
+            return view(*args, **kwargs)
         args_key = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
         key = (str(get_build().path), f"{request.path}?{args_key}", current_lang())
         endpoint = request.endpoint or ""
@@ -129,10 +139,14 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
                 return page
         out = view(*args, **kwargs)
         if isinstance(out, str):
+            budget = PAGE_CACHE_BYTES.get(endpoint, PAGE_CACHE_DEFAULT_BYTES)
             with _pages_lock:
-                lru[key] = out
-                while len(lru) > PAGE_CACHE_SIZE:
-                    lru.popitem(last=False)
+                if key not in lru:
+                    lru[key] = out
+                    _page_bytes[endpoint] = _page_bytes.get(endpoint, 0) + len(out)
+                while _page_bytes[endpoint] > budget and lru:
+                    _old, dropped = lru.popitem(last=False)
+                    _page_bytes[endpoint] -= len(dropped)
         return out
 
     return wrapper
