@@ -551,3 +551,15 @@ def test_page_cache_is_bounded_and_skips_unknown_parameters(client, monkeypatch)
     before = len(common._pages.get("coverage.coverage", {}))
     client.get("/coverage?utm=1")
     assert len(common._pages.get("coverage.coverage", {})) == before
+
+
+def test_a_build_without_search_index_still_serves_pages(published, tmp_path):
+    data_dir, result = published
+    build = tmp_path / "data" / "builds" / "b1"
+    shutil.copytree(result.path, build, ignore=shutil.ignore_patterns("search"))
+    (tmp_path / "data" / "current").symlink_to(build)
+    client = create_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": False}).test_client()
+    resp = client.get("/search?q=salud")
+    assert resp.status_code == 503 and "El índice de búsqueda no está disponible." in resp.get_data(as_text=True)
+    assert client.get("/objectives/7").status_code == 200
+    assert client.get(f"/actions/{ACTION}").status_code == 200  # without its similar actions

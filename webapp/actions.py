@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
+from search.index import SearchIndexError
 from search.query import SearchQueryError, similar
 from webapp.api_search import get_index
 from webapp.catalogue import Action, Catalogue
@@ -78,7 +79,7 @@ def similar_to(key: str, n: int = 5) -> list[dict[str, Any]]:
             return _similar[cache_key]
     try:
         found = similar(get_index(), key, n)
-    except SearchQueryError:
+    except (SearchQueryError, SearchIndexError):  # no index in this build: no similar actions
         found = []
     with _similar_lock:
         if len(_similar) > 5000:

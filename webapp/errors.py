@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code == 404 and not _wants_json():
             detail = _("No existe lo que busca en esta versión de los datos.")
-        elif code >= 500:
+        elif code >= 500 and code != 503:
             detail = _("Algo falló de nuestro lado. Inténtelo de nuevo más tarde.")
         else:
             detail = exc.description or ""

@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from werkzeug.exceptions import BadRequest
 
-from search.index import FACETS
+from search.index import FACETS, SearchIndexError
 from search.query import SearchQueryError, search
 from webapp.api_search import get_index
 from webapp.catalogue import CHAPTER_TYPES
@@ -99,11 +100,10 @@ def search_page() -> Any:
         result = cached_search(q, filters, page, sort)
     except SearchQueryError as exc:
         error = exc.message
-    except Exception as exc:  # a 400 from int_arg
-        if getattr(exc, "code", None) == 400:
-            error = getattr(exc, "description", _("Solicitud incorrecta"))
-        else:
-            raise
+    except BadRequest as exc:  # a malformed ?page=
+        error = exc.description or _("Solicitud incorrecta")
+    except SearchIndexError:
+        abort(503, _("El índice de búsqueda no está disponible."))
     cat = catalogue()
     facets = []
     for name in SEARCH_FACETS:
