@@ -104,6 +104,10 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "wd": str(WD),
     "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+#: The SPARQL prologue declaring :data:`PREFIXES`, for every query the code writes.
+SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())

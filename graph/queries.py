@@ -9,16 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.namespaces import DCTERMS, MKG_IRI, ORG, PROV, SKOS
+from graph.namespaces import SPARQL_PROLOGUE
 from graph.store import Row, SparqlBackend
 
-PREFIXES = f"""PREFIX mkg: <{MKG_IRI}>
-PREFIX skos: <{SKOS}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX prov: <{PROV}>
-PREFIX org: <{ORG}>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+PREFIXES = SPARQL_PROLOGUE
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})

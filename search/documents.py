@@ -15,13 +15,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-MKG = "https://w3id.org/migrakg/ontology#"
-PREFIXES = f"""
-PREFIX mkg: <{MKG}>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
+from graph.namespaces import SPARQL_PROLOGUE
+
+PREFIXES = SPARQL_PROLOGUE
 
 #: Actor-type codes of the export (contract §3), by the slug of the actor-type concept URI.
 ACTOR_TYPE_CODES: dict[str, str] = {

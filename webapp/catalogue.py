@@ -13,17 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.namespaces import MKG_IRI
+from graph.namespaces import SPARQL_PROLOGUE
 from graph.store import SparqlBackend
 
-PREFIXES = f"""PREFIX mkg: <{MKG_IRI}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
+PREFIXES = SPARQL_PROLOGUE
 SEP = "\u001f"  # GROUP_CONCAT separator (never in the data)
 
 #: Chapters of the reports (action actor types), in the reports' order.

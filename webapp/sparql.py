@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
-from graph.namespaces import DCTERMS, MKG_IRI, ORG, PROV, SKOS
+from graph.namespaces import PREFIXES as NS_PREFIXES
 from migrakg import settings
 from webapp.published import get_build
 from webapp.sparql_guard import QueryRejected, check_query
@@ -54,15 +54,8 @@ def config_defaults() -> dict[str, Any]:
     return {key: settings.get(key.lower()) for key in CONFIG_KEYS}
 
 
-PREFIXES = {
-    "mkg": MKG_IRI,
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+#: Prefixes offered in the query editor (the ones the data uses).
+PREFIXES = dict(NS_PREFIXES)
 #: ``?format=`` values (also SPARQLWrapper's) → format name, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
 _RESULT_FORMAT_NAMES = {
     "json": "json", "srj": "json", "application/sparql-results+json": "json", "application/json": "json",
