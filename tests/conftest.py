@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,36 +48,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real `oxigraph serve` on 127.0.0.1 (union default graph); yields its base URL."""
+@contextlib.contextmanager
+def running_oxigraph(location: Path, *extra_args: str) -> Iterator[str]:
+    """Start a real `oxigraph serve` on 127.0.0.1 (union default graph) and yield its base URL.
+
+    Fails (in CI) or skips (elsewhere) when the binary from the `oxigraph` pip package is missing.
+    """
     binary = shutil.which("oxigraph")
     if binary is None:
         if os.environ.get("CI"):
             pytest.fail("the `oxigraph` server binary is not on PATH in CI (pip install -e '.[test]')")
         pytest.skip("the `oxigraph` server binary is not on PATH (pip install oxigraph)")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
+         *extra_args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-    )
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"oxigraph serve did not start: {err[:500]}")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    pytest.fail(f"oxigraph serve did not start: {err[:500]}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory) -> Iterator[str]:
+    """A real `oxigraph serve` for the whole session; yields its base URL."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base

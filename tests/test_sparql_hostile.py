@@ -5,8 +5,6 @@ serving. Run on the embedded store and proxying a real ``oxigraph serve``."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -17,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import running_oxigraph
 from tests.test_sparql_endpoint import http, serve_app
 from webapp.sparql_guard import QueryRejected, check_query, tokenize
 
@@ -31,37 +29,11 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def slow_oxigraph(tmp_path_factory, published) -> Iterator[str]:
     """A real `oxigraph serve` holding the build, with its own 5 s query timeout (so the cartesian product
     a killed proxy worker leaves behind does not run on for minutes)."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.skip("the `oxigraph` server binary is not on PATH")
     from graph.store import RemoteBackend
 
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-hostile")
-    proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
-         "--timeout-s", "5"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("oxigraph serve did not start")
-            time.sleep(0.2)
-    RemoteBackend(f"{base}/query", f"{base}/update").push((published[1].path / "migrakg.nq").read_bytes())
-    yield f"{base}/query"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-hostile"), "--timeout-s", "5") as base:
+        RemoteBackend(f"{base}/query", f"{base}/update").push((published[1].path / "migrakg.nq").read_bytes())
+        yield f"{base}/query"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
