@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,13 +51,44 @@ def parse_report(corpus_dir: Path, info: ReportInfo) -> ParsedReport:
     return parser_for(info.layout)(lines, info)
 
 
+_INHERITED_REGISTRY: Registry | None = None  # set just before forking the enrichment workers
+
+
+def _enrich_with_inherited_registry(report: ParsedReport) -> ParsedReport:
+    """Runs in a forked worker: enrich one report with the registry the parent held when it forked."""
+    from ingest.enrich import enrich_report
+
+    assert _INHERITED_REGISTRY is not None
+    return enrich_report(report, _INHERITED_REGISTRY)
+
+
+def _enrich_all(parsed: list[ParsedReport], registry: Registry, workers: int = 2) -> list[ParsedReport]:
+    """Enrich every report; with ``fork`` available, two processes share the work (reports in order)."""
+    global _INHERITED_REGISTRY
+    from ingest.enrich import enrich_report
+
+    with_actions = sum(1 for r in parsed if r.actions)
+    if workers < 2 or with_actions < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [enrich_report(r, registry) for r in parsed]
+    from ingest.populations import load_lexicon
+
+    registry.warm_up()  # compile the regexes once, before the workers inherit them
+    load_lexicon()
+    _INHERITED_REGISTRY = registry
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_enrich_with_inherited_registry, parsed))
+    finally:
+        _INHERITED_REGISTRY = None
+
+
 def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     """Parse and enrich every report listed in ``corpus_dir/catalog.toml``.
 
     Raises :class:`ReportFormatError` (file, line, what was expected) on the first report
     whose text does not have the layout its parser expects.
     """
-    from ingest.enrich import enrich_report
 
     parsed = []
     for info in load_catalog(corpus_dir):
@@ -65,7 +98,7 @@ def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     registry = build_registry(term for r in parsed for term in r.glossary)
     if progress:
         progress("enrich actions (institutions, partners, populations)")
-    enriched = [enrich_report(r, registry) for r in parsed]
+    enriched = _enrich_all(parsed, registry)
     if progress:
         progress("link programmes across objectives and editions")
     from ingest.classify.derive import link_reports

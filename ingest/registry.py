@@ -282,6 +282,11 @@ class Registry:
         return [x for x in ordered if x not in named_ancestors]
 
     # ----------------------------------------------------------------------------- running text
+    def warm_up(self) -> None:
+        """Compile the name and acronym regexes now (before forking workers that share them)."""
+        if self._name_rx is None or self._acr_rx is None:
+            self._compile()
+
     def _compile(self) -> None:
         names: dict[str, str] = {}
         acronyms: dict[str, str] = {}
