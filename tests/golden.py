@@ -15,9 +15,20 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ingest.text import Line
+from ingest.catalog import load_catalog
+from ingest.layouts import parser_for
+from ingest.records import ParsedReport, ReportInfo
+from ingest.text import Line, read_lines
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
+
+
+def parse_layout(layout: str) -> tuple[ReportInfo, list[Line], ParsedReport]:
+    """The catalogue entry, the lines and the parsed records of the bundled report with this layout."""
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    info = next(i for i in load_catalog(corpus) if i.layout == layout)
+    lines = read_lines(corpus / info.file)
+    return info, lines, parser_for(layout)(lines, info)
 
 
 def load_fixture(path: Path) -> tuple[dict[str, str], list[Line]]:

@@ -8,18 +8,16 @@ inside the whole report.
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from ingest.catalog import load_catalog
 from ingest.errors import ReportFormatError
-from ingest.layouts import compendio_2020, informe_2018, parser_for
+from ingest.layouts import compendio_2020, informe_2018
 from ingest.records import Action, ParsedReport, ReportInfo
-from ingest.text import Line, read_lines
-from tests.golden import GOLDEN_DIR, check_golden, load_fixture
+from ingest.text import Line
+from tests.golden import GOLDEN_DIR, check_golden, load_fixture, parse_layout
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 FIXTURES_2020 = sorted((GOLDEN_DIR / "compendio_2020").glob("*.txt"))
@@ -27,22 +25,14 @@ FIXTURES_2018 = sorted((GOLDEN_DIR / "informe_2018").glob("*.txt"))
 MARKUP = re.compile(r"\*\*|<sup>|</?b>|^#|^---$|^- ", re.MULTILINE)
 
 
-def _load(layout: str) -> tuple[ReportInfo, list[Line], ParsedReport, float]:
-    info = next(i for i in load_catalog(CORPUS) if i.layout == layout)
-    lines = read_lines(CORPUS / info.file)
-    start = time.perf_counter()
-    report = parser_for(layout)(lines, info)
-    return info, lines, report, time.perf_counter() - start
+@pytest.fixture(scope="module")
+def c2020() -> tuple[ReportInfo, list[Line], ParsedReport]:
+    return parse_layout("compendio_2020")
 
 
 @pytest.fixture(scope="module")
-def c2020() -> tuple[ReportInfo, list[Line], ParsedReport, float]:
-    return _load("compendio_2020")
-
-
-@pytest.fixture(scope="module")
-def i2018() -> tuple[ReportInfo, list[Line], ParsedReport, float]:
-    return _load("informe_2018")
+def i2018() -> tuple[ReportInfo, list[Line], ParsedReport]:
+    return parse_layout("informe_2018")
 
 
 def _by_key(report: ParsedReport) -> dict[str, Action]:
@@ -62,7 +52,7 @@ def _consecutive_per_objective(actions: tuple[Action, ...]) -> dict[int, list[in
 
 
 def test_2020_counts(c2020) -> None:
-    _, lines, report, _ = c2020
+    _, lines, report = c2020
     assert len(report.actions) == 176
     numbers = _consecutive_per_objective(report.actions)
     assert sorted(numbers) == [n for n in range(1, 24) if n != 22]  # objective 22 has no action
@@ -73,7 +63,7 @@ def test_2020_counts(c2020) -> None:
 
 def test_2020_results_and_retos_blocks(c2020) -> None:
     """Every Resultados / Retos heading of the file lands in exactly one action (171 and 142)."""
-    _, lines, report, _ = c2020
+    _, lines, report = c2020
     results_lines = sum(1 for ln in lines if compendio_2020.RESULTS_RX.match(ln.text))
     retos_lines = sum(1 for ln in lines if compendio_2020.CHALLENGES_RX.match(ln.text))
     assert (results_lines, retos_lines) == (171, 142)
@@ -134,7 +124,7 @@ def test_2020_text_is_clean(c2020) -> None:
 
 
 def test_2020_spans(c2020) -> None:
-    _, lines, report, _ = c2020
+    _, lines, report = c2020
     previous_end = 0
     for a in report.actions:
         assert previous_end < a.source.line_start <= a.source.line_end
@@ -167,13 +157,9 @@ def test_2020_subheadings_are_not_actions(c2020) -> None:
     assert "Taller Formador de Formadores:" in trata.description + trata.results
 
 
-def test_2020_parse_time(c2020) -> None:
-    assert c2020[3] < 1.0
-
-
 @pytest.mark.parametrize("cut", [400, 1800, 3210])
 def test_2020_truncated_raises_near_the_cut(c2020, cut: int) -> None:
-    info, lines, _, _ = c2020
+    info, lines, _ = c2020
     with pytest.raises(ReportFormatError) as err:
         compendio_2020.parse(lines[:cut], info)
     assert cut - 5 <= err.value.line <= cut
@@ -181,13 +167,13 @@ def test_2020_truncated_raises_near_the_cut(c2020, cut: int) -> None:
 
 
 def test_2020_no_objective_headings_raises(c2020) -> None:
-    info, lines, _, _ = c2020
+    info, lines, _ = c2020
     with pytest.raises(ReportFormatError, match="Objetivo"):
         compendio_2020.parse(lines[:45], info)
 
 
 def test_2020_objective_out_of_sequence_raises(c2020) -> None:
-    info, lines, _, _ = c2020
+    info, lines, _ = c2020
     without_objective_2 = [ln for ln in lines if ln.number != 375]
     with pytest.raises(ReportFormatError) as err:
         compendio_2020.parse(without_objective_2, info)
@@ -256,20 +242,16 @@ def test_2018_goals(i2018) -> None:
     assert all(not g.text.startswith(("o ", "1.", "●")) for g in goals)
 
 
-def test_2018_parse_time(i2018) -> None:
-    assert i2018[3] < 1.0
-
-
 @pytest.mark.parametrize("cut", [900, 2100, 3600])
 def test_2018_truncated_raises_near_the_cut(i2018, cut: int) -> None:
-    info, lines, _, _ = i2018
+    info, lines, _ = i2018
     with pytest.raises(ReportFormatError) as err:
         informe_2018.parse(lines[:cut], info)
     assert cut - 5 <= err.value.line <= cut
 
 
 def test_2018_no_objective_heading_raises(i2018) -> None:
-    info, lines, _, _ = i2018
+    info, lines, _ = i2018
     with pytest.raises(ReportFormatError, match="Objetivo"):
         informe_2018.parse(lines[:170], info)
 
@@ -300,7 +282,7 @@ def test_fixture_sets_are_complete() -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES_2020, ids=lambda p: p.stem)
 def test_golden_2020(fixture: Path, c2020) -> None:
-    info, lines, report, _ = c2020
+    info, lines, report = c2020
     meta, fixture_lines = load_fixture(fixture)
     actions, objectives = compendio_2020.parse_actions(
         fixture_lines,
@@ -313,7 +295,7 @@ def test_golden_2020(fixture: Path, c2020) -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES_2018, ids=lambda p: p.stem)
 def test_golden_2018(fixture: Path, i2018) -> None:
-    info, lines, report, _ = i2018
+    info, lines, report = i2018
     meta, fixture_lines = load_fixture(fixture)
     items = informe_2018.parse_items(
         fixture_lines,
@@ -325,8 +307,8 @@ def test_golden_2018(fixture: Path, i2018) -> None:
 
 
 def test_each_parser_rejects_the_other_layout(c2020, i2018) -> None:
-    info_2020, lines_2020, _, _ = c2020
-    info_2018, lines_2018, _, _ = i2018
+    info_2020, lines_2020, _ = c2020
+    info_2018, lines_2018, _ = i2018
     with pytest.raises(ReportFormatError, match="Objetivo"):
         compendio_2020.parse(lines_2018, info_2020)
     with pytest.raises(ReportFormatError, match="Objetivo"):

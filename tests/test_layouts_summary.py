@@ -8,17 +8,15 @@ design/reference/stated-counts-notes.md. Golden fixtures pin the wording variant
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
 
-from ingest.catalog import load_catalog
 from ingest.errors import ReportFormatError
-from ingest.layouts import infografia_2023, informe_ejecutivo_2024, parser_for
+from ingest.layouts import infografia_2023, informe_ejecutivo_2024
 from ingest.records import ParsedReport, ReportInfo, StatedStatistic
-from ingest.text import Line, read_lines
-from tests.golden import GOLDEN_DIR, check_golden, load_fixture
+from ingest.text import Line
+from tests.golden import GOLDEN_DIR, check_golden, load_fixture, parse_layout
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 STATED_COUNTS = GOLDEN_DIR / "informe_ejecutivo_2024" / "stated-counts-2024.csv"
@@ -35,22 +33,14 @@ FIXTURES_2024 = sorted((GOLDEN_DIR / "informe_ejecutivo_2024").glob("*.txt"))
 FIXTURES_2023 = sorted((GOLDEN_DIR / "infografia_2023").glob("*.txt"))
 
 
-def _load(layout: str) -> tuple[ReportInfo, list[Line], ParsedReport, float]:
-    info = next(i for i in load_catalog(CORPUS) if i.layout == layout)
-    lines = read_lines(CORPUS / info.file)
-    start = time.perf_counter()
-    report = parser_for(layout)(lines, info)
-    return info, lines, report, time.perf_counter() - start
+@pytest.fixture(scope="module")
+def ie2024() -> tuple[ReportInfo, list[Line], ParsedReport]:
+    return parse_layout("informe_ejecutivo_2024")
 
 
 @pytest.fixture(scope="module")
-def ie2024() -> tuple[ReportInfo, list[Line], ParsedReport, float]:
-    return _load("informe_ejecutivo_2024")
-
-
-@pytest.fixture(scope="module")
-def inf2023() -> tuple[ReportInfo, list[Line], ParsedReport, float]:
-    return _load("infografia_2023")
+def inf2023() -> tuple[ReportInfo, list[Line], ParsedReport]:
+    return parse_layout("infografia_2023")
 
 
 def _index(stats: tuple[StatedStatistic, ...] | list[StatedStatistic]) -> dict[tuple, tuple[float, int]]:
@@ -190,13 +180,9 @@ def test_glossary_categories(ie2024) -> None:
     assert all(c.definition.endswith(".") and len(c.definition) > len(c.label) for c in cats)
 
 
-def test_informe_parse_time(ie2024) -> None:
-    assert ie2024[3] < 1.0
-
-
 @pytest.mark.parametrize(("cut", "expected"), [(200, "OBJETIVO"), (300, "OBJETIVO"), (500, "VI."), (640, "colophon")])
 def test_informe_truncated_raises_near_the_cut(ie2024, cut: int, expected: str) -> None:
-    info, lines, _, _ = ie2024
+    info, lines, _ = ie2024
     with pytest.raises(ReportFormatError) as err:
         informe_ejecutivo_2024.parse(lines[:cut], info)
     assert cut - 10 <= err.value.line <= cut
@@ -204,7 +190,7 @@ def test_informe_truncated_raises_near_the_cut(ie2024, cut: int, expected: str) 
 
 
 def test_informe_without_objectives_raises(ie2024) -> None:
-    info, lines, _, _ = ie2024
+    info, lines, _ = ie2024
     no_objectives = [ln for ln in lines if not ln.text.startswith("OBJETIVO")]
     with pytest.raises(ReportFormatError, match="OBJETIVO 1"):
         informe_ejecutivo_2024.parse(no_objectives, info)
@@ -267,13 +253,9 @@ def test_infografia_acronyms_are_upper_cased(inf2023) -> None:
     assert "APF" in quotes and "OSC" in quotes and " apf" not in quotes and " osc" not in quotes
 
 
-def test_infografia_parse_time(inf2023) -> None:
-    assert inf2023[3] < 1.0
-
-
 @pytest.mark.parametrize("cut", [30, 102, 150])
 def test_infografia_truncated_raises_near_the_cut(inf2023, cut: int) -> None:
-    info, lines, _, _ = inf2023
+    info, lines, _ = inf2023
     with pytest.raises(ReportFormatError) as err:
         infografia_2023.parse(lines[:cut], info)
     assert err.value.line == cut
@@ -298,7 +280,7 @@ def test_fixture_sets_are_complete() -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES_2024, ids=lambda p: p.stem)
 def test_golden_informe(fixture: Path, ie2024) -> None:
-    info, lines, report, _ = ie2024
+    info, lines, report = ie2024
     meta, fixture_lines = load_fixture(fixture)
     _check_lines(meta, fixture_lines, lines)
     part = meta["part"]
@@ -320,7 +302,7 @@ def test_golden_informe(fixture: Path, ie2024) -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES_2023, ids=lambda p: p.stem)
 def test_golden_infografia(fixture: Path, inf2023) -> None:
-    info, lines, report, _ = inf2023
+    info, lines, report = inf2023
     meta, fixture_lines = load_fixture(fixture)
     _check_lines(meta, fixture_lines, lines)
     records = {"statistics": infografia_2023.statistics(fixture_lines, info)}
@@ -330,8 +312,8 @@ def test_golden_infografia(fixture: Path, inf2023) -> None:
 
 
 def test_each_parser_rejects_the_other_layout(ie2024, inf2023) -> None:
-    info_2024, lines_2024, _, _ = ie2024
-    info_2023, lines_2023, _, _ = inf2023
+    info_2024, lines_2024, _ = ie2024
+    info_2023, lines_2023, _ = inf2023
     with pytest.raises(ReportFormatError):
         informe_ejecutivo_2024.parse(lines_2023, info_2024)
     with pytest.raises(ReportFormatError):
