@@ -207,6 +207,11 @@ class _Executor:
                 result = self._store(req["store"]).query(query, **_dataset(req))
             if isinstance(result, ox.QueryBoolean):
                 return {"ok": True, "body": serialize_boolean(bool(result), fmt), "truncated": False, "rows": 1}
+            if isinstance(result, ox.QuerySolutions) and fmt == "json" and not req.get("endpoint"):
+                fast = _native_json(result, max_rows)
+                if fast is not None:
+                    return fast
+                result = self._store(req["store"]).query(query, **_dataset(req))  # over the cap: cut in Python
             if isinstance(result, ox.QuerySolutions):
                 variables = [v.value for v in result.variables]
                 rows: list[list[Any]] = []
@@ -235,6 +240,50 @@ class _Executor:
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             status = 502 if req.get("endpoint") else 500
             return {"ok": False, "status": status, "error": "Error al ejecutar la consulta", "detail": str(exc)[:2000]}
+
+
+class _BudgetExceeded(Exception):
+    """Raised by :class:`_CappedBuffer` to stop a native serialization that grows past its byte budget."""
+
+
+class _CappedBuffer(io.RawIOBase):
+    """A binary sink that refuses to grow past ``limit`` bytes (so a huge result stops early)."""
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _BudgetExceeded
+        self.parts.append(bytes(data))
+        return len(data)
+
+
+#: Bytes a natively serialised JSON answer may take before the Python path (which caps rows) takes over.
+NATIVE_JSON_BUDGET = 4 * 1024 * 1024
+
+
+def _native_json(result: Any, max_rows: int) -> dict[str, Any] | None:
+    """SELECT results serialised by pyoxigraph itself (fast), or None when they exceed the row cap or budget.
+
+    The answer gets the same ``"truncated": false`` member the Python serializer writes.
+    """
+    sink = _CappedBuffer(NATIVE_JSON_BUDGET)
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.JSON)
+    except _BudgetExceeded:
+        return None
+    body = b"".join(sink.parts).rstrip()
+    rows = len(json.loads(body)["results"]["bindings"])
+    if rows > max_rows or not body.endswith(b"}"):
+        return None
+    return {"ok": True, "body": body[:-1] + b',"truncated":false}', "truncated": False, "rows": rows}
 
 
 def _dataset(req: dict[str, Any]) -> dict[str, Any]:
