@@ -64,6 +64,6 @@ def check_golden(fixture: Path, records: Any) -> None:
     actual = json.dumps(to_plain(records), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if os.environ.get("MIGRAKG_REGEN_GOLDEN") == "1":
         expected_path.write_text(actual, encoding="utf-8")
-    assert expected_path.exists(), f"{expected_path.name} is missing: write it with MIGRAKG_REGEN_GOLDEN=1, then read it"
+    assert expected_path.exists(), f"{expected_path.name} is missing: write it with MIGRAKG_REGEN_GOLDEN=1, read it"
     expected = expected_path.read_text(encoding="utf-8")
     assert json.loads(actual) == json.loads(expected), f"golden mismatch for {fixture.name}: regenerate and diff"
