@@ -112,6 +112,35 @@ class EmbeddedBackend:
         return bool(result)
 
 
+class SparqlHTTPError(SparqlError):
+    """A SPARQL endpoint answered with an HTTP error status."""
+
+    def __init__(self, url: str, status: int, detail: str) -> None:
+        super().__init__(f"{url} answered {status}: {detail[:500]}")
+        self.status = status
+        self.detail = detail
+
+
+def post_form(url: str, params: dict[str, str] | Sequence[tuple[str, str]], accept: str, timeout: float) -> bytes:
+    """POST a SPARQL Protocol form (query, update, graph URIs) and return the answer's bytes.
+
+    Raises :class:`SparqlHTTPError` for an HTTP error status, :class:`SparqlError` when unreachable.
+    """
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode(params).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        raise SparqlHTTPError(url, exc.code, exc.read().decode("utf-8", "replace")[:2000]) from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise SparqlError(f"{url} unreachable: {exc}") from exc
+
+
 class RemoteBackend:
     """A SPARQL 1.1 Protocol endpoint over HTTP (urllib), with an optional update endpoint for ``push``."""
 
@@ -123,21 +152,7 @@ class RemoteBackend:
         self.timeout = timeout
 
     def _post(self, url: str, form: dict[str, str], accept: str) -> bytes:
-        body = urllib.parse.urlencode(form).encode("utf-8")
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:500]
-            raise SparqlError(f"{url} answered {exc.code}: {detail}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise SparqlError(f"{url} unreachable: {exc}") from exc
+        return post_form(url, form, accept, self.timeout)
 
     def _results(self, query: str) -> dict:
         raw = self._post(self.query_endpoint, {"query": query}, "application/sparql-results+json")

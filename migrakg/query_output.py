@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import urllib.parse
-import urllib.request
-
 import pyoxigraph as ox
 
-from graph.store import EmbeddedBackend, RemoteBackend, SparqlBackend, SparqlError
+from graph.store import EmbeddedBackend, RemoteBackend, SparqlBackend, SparqlError, post_form
 
 _MEDIA = {"json": "application/sparql-results+json", "csv": "text/csv"}
 _OX_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV}
@@ -24,17 +21,7 @@ def raw_results(backend: SparqlBackend, query: str, fmt: str) -> str:
             raise SparqlError("CONSTRUCT/DESCRIBE queries give triples: use the /sparql endpoint or a dump")
         return answer.serialize(format=_OX_FORMATS[fmt]).decode("utf-8")
     if isinstance(backend, RemoteBackend):
-        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
-        request = urllib.request.Request(
-            backend.query_endpoint,
-            data=body,
-            headers={"Accept": _MEDIA[fmt], "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=backend.timeout) as response:
-                return response.read().decode("utf-8")
-        except OSError as exc:
-            raise SparqlError(f"{backend.query_endpoint}: {exc}") from exc
+        return post_form(backend.query_endpoint, {"query": query}, _MEDIA[fmt], backend.timeout).decode("utf-8")
     raise TypeError(f"unsupported backend {type(backend).__name__}")
 
 

@@ -282,28 +282,24 @@ def build_filter(sx: SearchIndex, filters: dict[str, list[str]], warnings: list[
 # searching
 
 
-class _TopRecorder(collectors.TopCollector):
+class _RecordMatches:
+    """Collector mixin that also records every matching document (the facets count them all)."""
+
+    def prepare(self, top_searcher: Any, q: wq.Query, context: Any) -> None:
+        super().prepare(top_searcher, q, context)  # type: ignore[misc]
+        self.matched: set[int] = set()
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.matched.add(self.offset + sub_docnum)  # type: ignore[attr-defined]
+        return super().collect(sub_docnum)  # type: ignore[misc]
+
+
+class _TopRecorder(_RecordMatches, collectors.TopCollector):
     """Top-N by score that also records every matching document (block-quality skipping off)."""
 
-    def prepare(self, top_searcher: Any, q: wq.Query, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self.matched: set[int] = set()
 
-    def collect(self, sub_docnum: int) -> Any:
-        self.matched.add(self.offset + sub_docnum)
-        return super().collect(sub_docnum)
-
-
-class _SortRecorder(collectors.SortingCollector):
+class _SortRecorder(_RecordMatches, collectors.SortingCollector):
     """Top-N by sort key that also records every matching document."""
-
-    def prepare(self, top_searcher: Any, q: wq.Query, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self.matched: set[int] = set()
-
-    def collect(self, sub_docnum: int) -> Any:
-        self.matched.add(self.offset + sub_docnum)
-        return super().collect(sub_docnum)
 
 
 def _sortedby(sort: str, has_words: bool) -> list[sorting.FacetType] | None:

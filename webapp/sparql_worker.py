@@ -26,15 +26,14 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from graph.store import SparqlError, SparqlHTTPError, post_form
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -179,21 +178,14 @@ class _Executor:
         params = [("query", query)]
         params += [("default-graph-uri", iri) for iri in req.get("default_graph", [])]
         params += [("named-graph-uri", iri) for iri in req.get("named_graphs", [])]
-        body = urllib.parse.urlencode(params).encode("utf-8")
-        request = urllib.request.Request(
-            endpoint,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
-                raw = response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:2000]
-            if 400 <= exc.code < 500:
-                raise SyntaxError(detail or f"the SPARQL endpoint answered {exc.code}") from exc
-            raise OSError(f"the SPARQL endpoint answered {exc.code}: {detail}") from exc
+            raw = post_form(endpoint, params, accept, timeout)
+        except SparqlHTTPError as exc:
+            if 400 <= exc.status < 500:
+                raise SyntaxError(exc.detail or f"the SPARQL endpoint answered {exc.status}") from exc
+            raise OSError(f"the SPARQL endpoint answered {exc.status}: {exc.detail}") from exc
+        except SparqlError as exc:
+            raise OSError(str(exc)) from exc
         if form in ("CONSTRUCT", "DESCRIBE"):
             return (q.triple for q in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
         return ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
