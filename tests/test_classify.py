@@ -64,6 +64,22 @@ def test_unmatched_reto_is_otros_and_says_so():
     assert "no rule matched" in method
 
 
+def test_unmatched_reto_with_known_words_goes_to_the_model_and_says_so():
+    cats, method = classify_challenge("Pocas respuestas de las embajadas a nuestras peticiones.")
+    assert len(cats) == 1 and cats[0] in CATEGORY_SLUGS
+    assert "no rule matched" in method and "challenge model v1" in method and "(p=" in method
+
+
+def test_stored_model_was_trained_on_the_current_development_retos():
+    """Relabelling or extending challenges_dev.csv needs `python -m ingest.classify.model` (the digest tells)."""
+    from ingest.classify.model import TRAINED, digest, load_model
+
+    model = load_model("challenges")
+    assert model is not None and set(model.labels) == set(CATEGORY_SLUGS)
+    assert f"sha256:{digest(DATA / TRAINED['challenges'])}" in model.trained_on
+    assert "_test" not in model.trained_on
+
+
 def test_accents_and_case_do_not_matter():
     assert classify_challenge("DIFUSIÓN")[0] == classify_challenge("difusion")[0] == ("difusion-informacion",)
 

@@ -1,9 +1,17 @@
-"""Challenge (reto) categories: keyword and phrase rules per glossary category (data/challenge_categories.toml)."""
+"""Challenge (reto) categories: keyword and phrase rules per glossary category (data/challenge_categories.toml),
+backed by a small linear model (``model.py``) for the retos no rule recognises.
+
+Rules first: every category whose phrases occur, in the order they occur. When no rule matches, the model's most
+probable category is given instead of falling back to ``otros`` at once (the model may itself answer ``otros``, and
+a text with no word the model knows stays ``otros``);
+the method string says which of the two decided and, for the model, with what probability.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from ingest.classify.model import load_model
 from ingest.classify.rules import RuleSet, load_rules
 from ingest.records import Action, Challenge
 
@@ -43,7 +51,12 @@ def classify_challenge(text: str) -> tuple[tuple[str, ...], str]:
     rs = rules()
     hits = rs.hits(text)
     if not hits:
-        return (rs.fallback or "otros",), f"{rs.version}; no rule matched: {rs.fallback}"
+        model = load_model("challenges")
+        if model is None or not model.knows(text):
+            return (rs.fallback or "otros",), f"{rs.version}; no rule matched: {rs.fallback}"
+        probs = model.probabilities(text)
+        best = max(model.labels, key=lambda label: probs[label])
+        return (best,), f"{rs.version}; no rule matched; {model.version}: {best} (p={probs[best]:.2f})"
     evidence = "; ".join(f"{h.slug} ← «{h.evidence}»" for h in hits)
     return tuple(h.slug for h in hits), f"{rs.version}; {evidence}"
 
