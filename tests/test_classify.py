@@ -87,7 +87,7 @@ def test_accents_and_case_do_not_matter():
 def test_action_types_from_title_and_description():
     types, method = classify_action_types("TALLER DE CAPACITACIÓN", "Se capacitó al personal en derechos humanos.")
     assert types[0] == "capacitacion"
-    assert "action-type rules v1" in method
+    assert "action-type rules v2" in method
     assert classify_action_types("Sin tipo", "Nada que ver.")[0] == ()
     types, _ = classify_action_types("Estudio sobre migración", "Investigación de la movilidad.")
     assert "productos-investigacion" in types and "generacion-informacion" in types  # implied
@@ -129,7 +129,7 @@ def test_every_action_has_types_and_primary_population_traced(corpus):
         assert set(a.action_types) <= set(ACTION_TYPE_SLUGS)
         assert a.primary_population in PRIMARY_SLUGS
         notes = dict(a.derivation)
-        assert notes["action_types"].startswith("action-type rules v1")
+        assert notes["action_types"].startswith("action-type rules v2")
         assert notes["primary_population"].startswith("primary population v1")
         assert set(a.populations) <= set(POPULATION_SLUGS)
     typed = sum(1 for a in corpus.actions if a.action_types)
