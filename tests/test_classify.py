@@ -112,6 +112,30 @@ def test_primary_population(populations, title, actors, expected):
     assert group == expected and why
 
 
+def _action(title: str, description: str, populations: tuple[str, ...], gender_focus: bool = False):
+    from ingest.records import Action, SourceSpan
+
+    span = SourceSpan("2024-test.txt", 1, 5)
+    return Action(
+        edition=2024, report="2024-test", chapter="apf", objective=1, number=1, title=title, actor_text="SRE",
+        description=description, source=span, populations=populations, gender_focus=gender_focus,
+    )  # fmt: skip
+
+
+def test_population_first_named_late_in_the_description_is_dropped_and_noted():
+    from ingest.classify.scope import WINDOW, refine_populations
+
+    late = "x" * WINDOW + ". Participan organizaciones que atienden a personas refugiadas."
+    action = _action("PROGRAMA", "Atención a personas mexicanas en el exterior. " + late, ("mexicanos-exterior",
+                     "refugiados-solicitantes"))  # fmt: skip
+    refined = refine_populations(action)
+    assert refined.populations == ("mexicanos-exterior",)
+    assert "dropped: refugiados-solicitantes" in dict(refined.derivation)["populations"]
+    # women stay with a gender focus, persons with disabilities always (the focus flags are those populations)
+    kept = refine_populations(_action("PROGRAMA", late + " Mujeres. Discapacidad.", ("mujeres", "discapacidad"), True))
+    assert kept.populations == ("mujeres", "discapacidad")
+
+
 # -- the corpus as enriched ----------------------------------------------------------------------------------
 
 

@@ -16,11 +16,14 @@ from ingest.classify.primary import METHOD as PRIMARY_METHOD
 from ingest.classify.primary import primary_population
 from ingest.classify.programmes import METHOD as LINK_METHOD
 from ingest.classify.programmes import THRESHOLD, link_programmes
+from ingest.classify.scope import refine_populations
 from ingest.records import Action, ParsedReport
 
 
 def classify_action(action: Action) -> Action:
-    """The action with its action types, primary population and reto categories derived (printed fields kept)."""
+    """The action with its populations refined, its action types, primary population and reto categories derived
+    (printed fields kept)."""
+    action = refine_populations(action)
     notes: list[tuple[str, str]] = []
     types = action.action_types
     if not types:
