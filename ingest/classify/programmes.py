@@ -3,8 +3,9 @@
 For every pair of actions the linker scores (all in [0, 1]):
 
 * **title similarity** — cosine of the IDF-weighted sets of content words of the programme names (accent-folded,
-  lower case, stop words dropped). A 2018 action has no title of its own (its "title" is the first sentence cut
-  short), so its name is the first sentence of its description;
+  lower case, stop words dropped, "niñas, niños y adolescentes" read as "NNA", as the reports also write it). A 2018
+  action has no title of its own (its "title" is the first sentence cut short), so its name is the first sentence of
+  its description;
 * **description similarity** — the same on the opening of the descriptions (editions often reprint it);
 * **shared acronym** — a programme acronym printed in parentheses in both names (``(PALE)``, ``(VAIM)``), not an
   institution's acronym;
@@ -55,9 +56,13 @@ def programme_name(action: Action) -> str:
     return title
 
 
+#: "niñas, niños y adolescentes" and its variants are written "NNA" as often as in full: one word for both.
+_NNA = re.compile(r"\b(?:nin[ao]s,? (?:y )?nin[ao]s,? (?:y )?adolescentes|nin[ao]s y adolescentes|nnam?)\b")
+
+
 def _tokens(text: str) -> list[str]:
-    """Content words, accent-folded, lower case, a plural "-s" dropped (paisanos → paisano)."""
-    words = _WORD.findall(fold_accents(text).lower())
+    """Content words, accent-folded, lower case, a plural "-s" dropped (paisanos → paisano), "NNA" for children."""
+    words = _WORD.findall(_NNA.sub("nna", fold_accents(text).lower()))
     kept = [w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit()]
     return [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in kept]
 
