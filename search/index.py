@@ -17,17 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import fields, index
 from whoosh.searching import Searcher
 
 from search.aliases import AliasTable, curated_aliases
 from search.analysis import fold, keyword_analyzer, normalise_key, spanish_analyzer, spelling_analyzer
 from search.documents import SearchDocument
+from search.engine import STORED_TOKEN_FIELDS, TOKENS_FILE, TextEngine, write_tokens
 
 SIDECAR = "migrakg-search.json"
 EVERY_FIELD = "every"
 _WORD_RE = re.compile(r"\w+")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Facet name → index field (the names of the facets in the API answer).
 FACETS: tuple[str, ...] = (
@@ -51,17 +53,12 @@ FACET_ALIAS_KIND: dict[str, str] = {
     "challenge_category": "challenge_category",
     "action_type": "action_type",
 }
-#: Full-text fields searched by default, with their boosts.
-TEXT_FIELDS: dict[str, float] = {
-    "title": 3.0,
-    "description": 1.0,
-    "results": 0.8,
-    "challenges": 0.7,
-    "actors": 2.0,
-    "partners_text": 1.5,
-    "aliases": 1.0,
-    "topics": 0.5,
-}
+#: Full-text fields searched by default, with their boosts. ``body`` is the description, results,
+#: retos and topic words (objective, states, populations, categories) in one field; ``names`` the
+#: institutions and partners with their names and aliases. Few default fields keep queries fast: every
+#: word becomes one term per field, and whoosh walks the union of them all (bench/RESULTS.md).
+#: ``titulo:``, ``descripcion:``, ``resultados:`` and ``retos:`` still search their own field.
+TEXT_FIELDS: dict[str, float] = {"title": 3.0, "body": 1.0, "names": 2.0}
 #: Stored text fields a snippet may come from, in order of preference.
 SNIPPET_FIELDS: tuple[str, ...] = ("description", "results", "challenges", "title")
 
@@ -81,10 +78,8 @@ def make_schema() -> fields.Schema:
         description=fields.TEXT(analyzer=es, stored=True),
         results=fields.TEXT(analyzer=es, stored=True),
         challenges=fields.TEXT(analyzer=es, stored=True),
-        actors=fields.TEXT(analyzer=es),
-        partners_text=fields.TEXT(analyzer=es),
-        aliases=fields.TEXT(analyzer=es),
-        topics=fields.TEXT(analyzer=es),
+        body=fields.TEXT(analyzer=es),
+        names=fields.TEXT(analyzer=es),
         words=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         edition_n=fields.NUMERIC(int, sortable=True),
         objective_n=fields.NUMERIC(int, sortable=True),
@@ -137,6 +132,12 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
     display: dict[str, dict[str, str]] = {f: {} for f in FACETS}
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     folded_of: dict[str, str] = {}
+    es = spanish_analyzer()
+    tokens: dict[str, list[str]] = {f: [] for f in STORED_TOKEN_FIELDS}
+
+    def stems(text: str) -> str:
+        return " ".join(t.text for t in es(text))
+
     n = 0
     try:
         for doc in documents:
@@ -145,6 +146,27 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
                 for v in vals:
                     display[facet].setdefault(normalise_key(v), v)
             challenges = "\n".join(doc.challenges)
+            topics = " ; ".join(
+                [f"objetivo {doc.objective}", doc.objective_title]
+                + doc.states
+                + doc.population_labels
+                + doc.action_type_labels
+                + doc.challenge_category_labels
+            )
+            alias_text = _alias_text(doc, aliases)
+            names = " ; ".join(
+                doc.institutions + doc.institution_names + doc.partners + doc.partner_names + [alias_text]
+            )
+            texts = {
+                "title": doc.title,
+                "description": doc.description,
+                "results": doc.results,
+                "challenges": challenges,
+                "topics": topics,
+                "names": names,
+            }
+            for name, text in texts.items():
+                tokens[name].append(stems(text))
             # the spelling field gets each word once (suggestions need the vocabulary, not frequencies)
             words = set(_WORD_RE.findall(" ".join([doc.title, doc.description, doc.results, challenges]).lower()))
             for word in words:
@@ -170,16 +192,8 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
                 description=doc.description,
                 results=doc.results,
                 challenges=challenges,
-                actors=" ; ".join(doc.institutions + doc.institution_names),
-                partners_text=" ; ".join(doc.partners + doc.partner_names),
-                aliases=_alias_text(doc, aliases),
-                topics=" ; ".join(
-                    [f"objetivo {doc.objective}", doc.objective_title]
-                    + doc.states
-                    + doc.population_labels
-                    + doc.action_type_labels
-                    + doc.challenge_category_labels
-                ),
+                body="\n".join([doc.description, doc.results, challenges, topics]),
+                names=names,
                 words=" ".join(sorted(words)),
                 edition_n=doc.edition,
                 objective_n=doc.objective,
@@ -201,6 +215,7 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
         "surface": {w: c.most_common(1)[0][0] for w, c in sorted(surface.items())},
     }
     (index_dir / SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+    write_tokens(index_dir / TOKENS_FILE, tokens)
     return n
 
 
@@ -216,6 +231,9 @@ class SearchIndex:
     surface: dict[str, str]
     doc_facets: dict[str, list[list[str]]] = field(default_factory=dict)  # facet → docnum → keys
     all_docs: frozenset[int] = frozenset()
+    engine: TextEngine | None = None
+    #: per document: edition, objective (99 when none) and the rank of its key, for sorting
+    sort_keys: dict[str, np.ndarray] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -231,6 +249,15 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def index_is_current(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index this version can open (same format, tokens file present)."""
+    try:
+        sidecar = json.loads((Path(index_dir) / SIDECAR).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return sidecar.get("format") == FORMAT_VERSION and (Path(index_dir) / TOKENS_FILE).exists()
 
 
 def open_index(index_dir: Path) -> SearchIndex:
@@ -255,6 +282,25 @@ def open_index(index_dir: Path) -> SearchIndex:
             for docnum in reader.postings(facet, term).all_ids():
                 per_doc[docnum].append(text)
         doc_facets[facet] = per_doc
+    editions = np.zeros(size, dtype=np.int32)
+    objectives = np.full(size, 99, dtype=np.int32)
+    keys: list[str] = [""] * size
+    for docnum, stored in reader.iter_docs():
+        meta = stored.get("meta") or {}
+        editions[docnum] = meta.get("edition") or 0
+        objectives[docnum] = meta.get("objective") or 99
+        keys[docnum] = stored.get("key", "")
+    key_rank = np.empty(size, dtype=np.int32)
+    key_rank[np.argsort(np.asarray(keys, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
+    engine = None
+    if size and size == len(set(reader.all_doc_ids())) and max(reader.all_doc_ids()) == size - 1:
+        engine = TextEngine.load(
+            index_dir,
+            size,
+            doc_facets,
+            expand=lambda q: list(q.expanded_terms(reader)),
+            every_field=EVERY_FIELD,
+        )
     return SearchIndex(
         path=index_dir,
         ix=ix,
@@ -264,6 +310,8 @@ def open_index(index_dir: Path) -> SearchIndex:
         surface=sidecar.get("surface", {}),
         doc_facets=doc_facets,
         all_docs=frozenset(reader.all_doc_ids()),
+        engine=engine,
+        sort_keys={"edition": editions, "objective": objectives, "key": key_rank},
     )
 
 

@@ -30,12 +30,19 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from whoosh import collectors, highlight, qparser, sorting
 from whoosh import query as wq
+from whoosh.analysis import Token
+from whoosh.lang import stemmer_for_language
+from whoosh.support.charset import accent_map
 
 from search.analysis import fold, normalise_key, spanish_stopwords
+from search.engine import TextEngine, Unsupported
 from search.index import EVERY_FIELD, FACET_ALIAS_KIND, FACETS, SNIPPET_FIELDS, TEXT_FIELDS, SearchIndex
 
 MAX_QUERY_CHARS = 500
@@ -89,6 +96,13 @@ class MarkFormatter(highlight.Formatter):
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
 
+
+_STEMMER = stemmer_for_language("es")
+_TOKEN_RE = re.compile(r"\w+(?:\.?\w+)*")
+_FRAGMENT_SCORER = highlight.BasicFragmentScorer()
+_FORMATTER = MarkFormatter()
+_SNIPPET_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+_TITLE_FRAGMENTER = highlight.WholeFragmenter()
 
 # --------------------------------------------------------------------------------------------
 # cleaning and parsing
@@ -312,15 +326,24 @@ def _sortedby(sort: str, has_words: bool) -> list[sorting.FacetType] | None:
     return None
 
 
-def _facet_counts(sx: SearchIndex, docnums: set[int]) -> dict[str, dict[str, int]]:
+def _count_facets(sx: SearchIndex, docnums: set[int]) -> dict[str, dict[str, int]]:
+    """Facet value key → count over ``docnums`` (the whoosh path)."""
     out: dict[str, dict[str, int]] = {}
     for facet in FACETS:
         per_doc = sx.doc_facets[facet]
         counts: Counter[str] = Counter()
         for d in docnums:
             counts.update(per_doc[d])
+        out[facet] = dict(counts)
+    return out
+
+
+def _facet_display(sx: SearchIndex, counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Counts keyed by display value, in display order (objectives and editions by number, others by count)."""
+    out: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
         display = sx.display.get(facet, {})
-        items = [(display.get(k, k), c) for k, c in counts.items()]
+        items = [(display.get(k, k), c) for k, c in counts.get(facet, {}).items()]
         if facet == "objective":
             items.sort(key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)
         elif facet == "edition":
@@ -331,15 +354,74 @@ def _facet_counts(sx: SearchIndex, docnums: set[int]) -> dict[str, dict[str, int
     return out
 
 
-def _snippet(hit: Any, stored: dict[str, Any]) -> str:
+def _positive_leaves(q: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of ``q`` outside negations (what a hit's text can show)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)
+
+
+def highlight_terms(sx: SearchIndex, q: wq.Query | None) -> frozenset[str]:
+    """The indexed words ``q`` looks for in text fields (prefixes and fuzzy words expanded, negations left out).
+
+    Every text field shares one analyzer, so these words can be marked in any stored field, whichever
+    field the query searched.
+    """
+    if q is None:
+        return frozenset()
+    reader = sx.searcher.reader()
+    words: set[str] = set()
+    for leaf in _positive_leaves(q):
+        for fieldname, text in leaf.existing_terms(reader, phrases=True, expand=True):
+            if fieldname in TEXT_FIELDS or fieldname in SNIPPET_FIELDS:
+                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=200_000)
+def _indexed_form(word: str) -> str:
+    """What the full-text analyzer makes of one word ("" for a stop word): folded, lower case, stemmed."""
+    folded = word.lower().translate(accent_map)
+    if folded in spanish_stopwords():
+        return ""
+    return _STEMMER(folded)
+
+
+def _marked_tokens(text: str, words: frozenset[str]) -> Iterator[Token]:
+    """Tokens of ``text`` with their character offsets, ``matched`` when their indexed form is in ``words``.
+
+    The same words the index analyzer sees (its tokenizer pattern, folding, stop words and stems), without
+    running the whole analyzer chain over every snippet field.
+    """
+    token = Token(positions=False, chars=True, removestops=False)
+    for m in _TOKEN_RE.finditer(text):
+        token.text = m.group()
+        token.startchar, token.endchar = m.span()
+        token.matched = _indexed_form(token.text) in words
+        yield token
+
+
+def _highlight(text: str, words: frozenset[str], top: int, fragmenter: highlight.Fragmenter) -> str:
+    if not text or not words:
+        return ""
+    try:
+        fragments = fragmenter.fragment_tokens(text, _marked_tokens(text, words))
+        best = highlight.top_fragments(fragments, top, _FRAGMENT_SCORER, highlight.FIRST, minscore=1)
+        return _FORMATTER(text, best)
+    except Exception:  # highlighting is best effort
+        return ""
+
+
+def _snippet(stored: dict[str, Any], words: frozenset[str]) -> str:
     for name in SNIPPET_FIELDS:
-        text = stored.get(name) or ""
-        if not text:
-            continue
-        try:
-            frag = hit.highlights(name, text=text, top=2)
-        except Exception:  # highlighting is best effort
-            frag = ""
+        frag = _highlight(stored.get(name) or "", words, 2, _SNIPPET_FRAGMENTER)
         if frag:
             return frag
     plain = stored.get("description") or stored.get("results") or ""
@@ -390,8 +472,86 @@ def _suggest(sx: SearchIndex, text: str, total: int, filter_q: wq.Query | None) 
     if q is None:
         return None
     combined = wq.And([q, filter_q]) if filter_q is not None else q
-    found = sum(1 for _ in s.docs_for_query(combined))
+    try:
+        if sx.engine is None:
+            raise Unsupported("no in-memory engine")
+        found = int(sx.engine.evaluate(combined)[0].sum())
+    except Unsupported:
+        found = sum(1 for _ in s.docs_for_query(combined))
     return suggestion if found > total else None
+
+
+#: One search's matches: the total, the first documents in order as ``(docnum, score)``, and facet counts.
+_Found = tuple[int, list[tuple[int, float | None]], dict[str, dict[str, int]]]
+
+
+def _run_in_memory(
+    sx: SearchIndex, engine: TextEngine, user_q: wq.Query | None, filter_q: wq.Query | None, sort: str, limit: int
+) -> _Found:
+    """Match, count and rank with :mod:`search.engine` (raises :class:`Unsupported` for unknown nodes)."""
+    mask, score = engine.evaluate(user_q) if user_q is not None else engine.evaluate(wq.Every())
+    if filter_q is not None:
+        mask = mask & engine.evaluate(filter_q)[0]
+    keys = sx.sort_keys
+    docnum = np.arange(engine.n, dtype=np.int32)
+    neg_score = -score
+    if sort == "objective":
+        order = [docnum, keys["key"], neg_score, -keys["edition"], keys["objective"]]
+    elif sort == "edition" or user_q is None:
+        order = [docnum, keys["key"], neg_score, -keys["edition"]]
+    else:
+        order = [docnum, neg_score]
+    ranked = [(int(d), float(score[d])) for d in engine.rank(mask, order, limit)]
+    return int(mask.sum()), ranked, engine.facet_counts(mask)
+
+
+def _run_whoosh(sx: SearchIndex, user_q: wq.Query | None, filter_q: wq.Query | None, sort: str, limit: int) -> _Found:
+    """Match, count and rank with whoosh's collectors (queries the in-memory engine does not cover)."""
+    s = sx.searcher
+    main = user_q if user_q is not None else wq.Every()
+    allow = set(s.docs_for_query(filter_q)) if filter_q is not None else None
+    if allow is not None and not allow:  # whoosh reads an empty allow set as "no filter"
+        return 0, [], _count_facets(sx, set())
+    limit = max(1, min(limit, len(sx.all_docs)))
+    sortedby = _sortedby(sort, user_q is not None)
+    # replace=0: whoosh would otherwise prune sub-queries that cannot reach the top N, and miss matches
+    top = _SortRecorder(sortedby, limit=limit) if sortedby else _TopRecorder(limit=limit, usequality=False, replace=0)
+    col = collectors.FilterCollector(top, allow=allow) if allow is not None else top
+    s.search_with_collector(main, col)
+    matched = top.matched
+    ranked: list[tuple[int, float | None]] = []
+    if matched:
+        ranked = [(hit.docnum, hit.score) for hit in col.results()]
+    return len(matched), ranked, _count_facets(sx, matched)
+
+
+def _hits(
+    sx: SearchIndex, user_q: wq.Query | None, page: list[tuple[int, float | None]], scored: bool
+) -> list[dict[str, Any]]:
+    """The answer's hits for the documents of one page: stored fields, escaped title and snippet."""
+    words = highlight_terms(sx, user_q) if page else frozenset()
+    hits: list[dict[str, Any]] = []
+    for docnum, score in page:
+        stored = sx.searcher.stored_fields(docnum)
+        meta = stored.get("meta") or {}
+        title = stored.get("title", "")
+        shown = score if scored else None
+        hits.append(
+            {
+                "id": stored["id"],
+                "key": stored["key"],
+                "title": title,
+                "title_html": _highlight(title, words, 1, _TITLE_FRAGMENTER) or html.escape(title, quote=False),
+                "snippet": _snippet(stored, words),
+                "objective": meta.get("objective"),
+                "actors": meta.get("actors", []),
+                "partners": meta.get("partners", []),
+                "states": meta.get("states", []),
+                "edition": meta.get("edition"),
+                "score": None if shown is None or not math.isfinite(shown) else round(float(shown), 4),
+            }
+        )
+    return hits
 
 
 def search(
@@ -421,53 +581,21 @@ def search(
     with sx.lock:
         user_q = parse_query(sx, text, warnings)
         filter_q = build_filter(sx, norm_filters, warnings)
-        s = sx.searcher
-        main = user_q if user_q is not None else wq.Every()
+        start = (page - 1) * per_page
         try:
-            # one pass: the top hits and, on the side, every matching document (for the facets)
-            allow = set(s.docs_for_query(filter_q)) if filter_q is not None else None
-            start = (page - 1) * per_page
-            limit = max(1, min(start + per_page, len(sx.all_docs)))
-            sortedby = _sortedby(sort, user_q is not None)
-            top = _SortRecorder(sortedby, limit=limit) if sortedby else _TopRecorder(limit=limit, usequality=False)
-            col = collectors.FilterCollector(top, allow=allow) if allow is not None else top
-            if allow is not None and not allow:  # whoosh reads an empty allow set as "no filter"
-                matched: set[int] = set()
-            else:
-                s.search_with_collector(main, col)
-                matched = top.matched
-            results = col.results() if matched else None
-            total = len(matched)
-            hits: list[dict[str, Any]] = []
-            if start < total and results is not None:
-                results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-                results.formatter = MarkFormatter()
-                for hit in results[start : start + per_page]:
-                    stored = hit.fields()
-                    meta = stored.get("meta") or {}
-                    title_html = ""
-                    if user_q is not None:
-                        try:
-                            title_html = hit.highlights("title", text=stored.get("title", ""), top=1)
-                        except Exception:
-                            title_html = ""
-                    score = hit.score if sortedby is None else None
-                    hits.append(
-                        {
-                            "id": stored["id"],
-                            "key": stored["key"],
-                            "title": stored.get("title", ""),
-                            "title_html": title_html or html.escape(stored.get("title", ""), quote=False),
-                            "snippet": _snippet(hit, stored),
-                            "objective": meta.get("objective"),
-                            "actors": meta.get("actors", []),
-                            "partners": meta.get("partners", []),
-                            "states": meta.get("states", []),
-                            "edition": meta.get("edition"),
-                            "score": None if score is None or not math.isfinite(score) else round(float(score), 4),
-                        }
-                    )
-            facets = _facet_counts(sx, matched)
+            found = None
+            if sx.engine is not None:
+                try:
+                    found = _run_in_memory(sx, sx.engine, user_q, filter_q, sort, start + per_page)
+                except Unsupported:
+                    found = None
+            if found is None:
+                found = _run_whoosh(sx, user_q, filter_q, sort, start + per_page)
+            total, ranked, counts = found
+            hits = _hits(
+                sx, user_q, ranked[start : start + per_page], scored=_sortedby(sort, user_q is not None) is None
+            )
+            facets = _facet_display(sx, counts)
             suggestion = _suggest(sx, text, total, filter_q) if user_q is not None and total < FEW_HITS else None
         except SearchQueryError:
             raise
@@ -504,13 +632,11 @@ def similar(sx: SearchIndex, action_id: str, n: int = 5) -> list[dict[str, Any]]
             raise SearchQueryError(f"Acción desconocida «{action_id}».")
         stored = s.stored_fields(docnum)
         text = " ".join(stored.get(f, "") for f in ("title", "description", "results"))
-        key_terms = s.key_terms_from_text("description", text, numterms=20)
+        key_terms = s.key_terms_from_text("body", text, numterms=20)
         if not key_terms:
             return []
         clauses = [
-            wq.Term(f, term, boost=weight * TEXT_FIELDS[f])
-            for term, weight in key_terms
-            for f in ("title", "description", "results", "challenges")
+            wq.Term(f, term, boost=weight * TEXT_FIELDS[f]) for term, weight in key_terms for f in ("title", "body")
         ]
         # sharing partners, populations, the objective or the state counts too
         for facet, boost in (("partner", 2.0), ("institution", 1.5), ("population", 1.0), ("objective", 1.0)):
