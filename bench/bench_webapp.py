@@ -51,7 +51,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, port: int, threads: int) -> subprocess.Popen:
+def start_server(data: Path, port: int, threads: int, workers: int) -> subprocess.Popen:
     cmd = [
         sys.executable,
         "-m",
@@ -63,6 +63,8 @@ def start_server(data: Path, port: int, threads: int) -> subprocess.Popen:
         str(port),
         "--threads",
         str(threads),
+        "--workers",
+        str(workers),
     ]
     # the server's log goes to a file: a pipe nobody reads would fill up and block the server
     log = open(LOG, "wb")  # noqa: SIM115 - closed when the process ends
@@ -181,11 +183,12 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per scenario")
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per scenario")
     parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument("--server-workers", type=int, default=2, help="worker processes of migrakg serve")
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
     args = parser.parse_args()
     data = Path(args.data).resolve()
     port = free_port()
-    proc = start_server(data, port, args.server_threads)
+    proc = start_server(data, port, args.server_threads, args.server_workers)
     failed = False
     try:
         all_scenarios = scenarios(data)
@@ -196,7 +199,11 @@ def main() -> int:
         w = run(port, warm, 4, 120.0, len(warm))
         took = time.monotonic() - t0
         print(f"warm-up: {w['requests']} requests (every page once) in {took:.1f} s, {w['errors']} errors")
-        print(f"{args.clients} clients × {args.duration:.0f} s per scenario, waitress threads={args.server_threads}")
+        print(
+            f"{args.clients} clients × {args.duration:.0f} s per scenario,"
+            f" migrakg serve --workers {args.server_workers}"
+            f" --threads {args.server_threads}"
+        )
         print(f"{'scenario':36} {'req':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, paths in all_scenarios.items():
             if args.only and args.only not in name:

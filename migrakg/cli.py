@@ -222,22 +222,36 @@ def cmd_search(args: argparse.Namespace) -> int:
     return run_search_command(_published(args) / "search", args.query, filters, args.page, args.per_page, args.json)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from migrakg.publish import current_build
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return value
 
-    if current_build(Path(args.data)) is None:
-        _progress(f"nothing published in {args.data} yet: building first")
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from migrakg.build import SEARCH_DIR
+    from migrakg.publish import current_build
+    from search.index import index_is_current
+
+    published = current_build(Path(args.data))
+    if published is None or not index_is_current(published / SEARCH_DIR):
+        why = "nothing published" if published is None else "the published build is from an older migrakg"
+        _progress(f"{why} in {args.data}: building first")
         code = cmd_build(argparse.Namespace(**{**vars(args), "push": False}))
         if code != EXIT_OK:
             return code
-    from waitress import serve
-
+    from migrakg.serve import run
     from webapp import create_app
 
-    app = create_app({"DATA_DIR": str(Path(args.data).resolve())})
-    print(f"migrakg serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
-    return EXIT_OK
+    data_dir = str(Path(args.data).resolve())
+    workers = f"{args.workers} worker processes × {args.threads} threads"
+    print(f"migrakg serving on http://{args.host}:{args.port}/ ({workers}; Ctrl-C to stop)", flush=True)
+    return run(lambda: create_app({"DATA_DIR": data_dir}), args.host, args.port, args.threads, args.workers)
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
@@ -317,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web app on the published build (builds first if needed)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--workers", type=_positive_int, default=settings.get("serve_workers"), help="worker processes")
+    p.add_argument("--threads", type=_positive_int, default=settings.get("serve_threads"), help="threads per worker")
     p.set_defaults(func=cmd_serve)
     return parser
 

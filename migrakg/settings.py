@@ -41,12 +41,14 @@ SETTINGS: dict[str, Setting] = {
             "corpus_dir", str(REPO_ROOT / "corpus"), "MIGRAKG_CORPUS", "folder holding the reports and catalog.toml"
         ),
         Setting("base_uri", "https://w3id.org/migrakg/", "MIGRAKG_BASE", "base of every data URI ({BASE}id/…)"),
+        _s("serve_workers", 2, "worker processes of `migrakg serve` (each uses one core for Python code)"),
+        _s("serve_threads", 8, "request threads per worker process of `migrakg serve`"),
         _s("sparql_endpoint", "", "remote SPARQL 1.1 query endpoint (empty: the embedded store)"),
         _s("sparql_update_endpoint", "", "remote SPARQL 1.1 update endpoint, for build --push"),
         # limits of the public /sparql endpoint (the web app's config keys are the upper-case names)
         _s("sparql_timeout", 10.0, "seconds a query may run before its worker process is killed (504)"),
         _s("sparql_max_rows", 10000, "results (rows or triples) kept per query; more are cut and flagged"),
-        _s("sparql_max_concurrent", 2, "queries running at once (worker processes); more get 503"),
+        _s("sparql_max_concurrent", 2, "queries running at once per web worker (SPARQL processes); more get 503"),
         _s("sparql_queue_wait", 1.0, "seconds a query waits for a free worker before the 503"),
         _s("sparql_worker_memory_mb", 1024, "address space of a worker process in MB; a query past it stops (503)"),
         _s("sparql_max_query_bytes", 100_000, "largest query text accepted, in bytes (413 above)"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
@@ -105,15 +105,6 @@ def search_page() -> Any:
     except SearchIndexError:
         abort(503, _("El índice de búsqueda no está disponible."))
     cat = catalogue()
-    facets = []
-    for name in SEARCH_FACETS:
-        counts = result["facets"].get(name) or {}
-        chosen = filters.get(name, [])
-        values = list(counts.items())
-        values += [(v, 0) for v in chosen if v not in counts]
-        if values:
-            facets.append((name, values, chosen))
-
     base_args = [(k, v) for k, vs in request.args.lists() if k not in SEARCH_FACETS and k != "page" for v in vs]
     search_path = url_for("pages.search_page")
 
@@ -127,6 +118,21 @@ def search_page() -> Any:
         values = [v for v in chosen if v != value]
         args = base_args + [(f, v) for f in SEARCH_FACETS for v in (values if f == name else filters.get(f, []))]
         return f"{search_path}?{urlencode(args)}" if args else search_path
+
+    # facet links are built here rather than in the template: up to 40 values × 9 facets per page
+    lang = current_lang()
+    facets = []
+    for name in SEARCH_FACETS:
+        counts = result["facets"].get(name) or {}
+        chosen = filters.get(name, [])
+        values = list(counts.items())
+        values += [(v, 0) for v in chosen if v not in counts]
+        if values:
+            entries = [
+                FacetEntry(facet_url(name, v), _short_facet_label(cat, lang, name, v), n, v in chosen)
+                for v, n in values[:FACET_VALUES_SHOWN]
+            ]
+            facets.append((name, entries, chosen))
 
     html = render_template(
         "search.html",
@@ -170,10 +176,38 @@ def cached_search(q: str, filters: dict[str, list[str]], page: int, sort: str) -
     return hit  # shared: read-only from here on
 
 
-def _facet_label(name: str, value: str) -> str:
+class FacetEntry(NamedTuple):
+    """One facet value as the search page links it."""
+
+    url: str
+    label: str
+    count: int
+    on: bool
+
+
+FACET_VALUES_SHOWN = 40  # per facet: 12 in view, the rest under "más"
+
+
+_short_labels: dict[tuple[str, str, str, str], str] = {}
+
+
+def _short_facet_label(cat: Any, lang: str, name: str, value: str) -> str:
+    """:func:`_facet_label` cut to 48 characters, memoised per build and language."""
+    key = (str(get_build().path), lang, name, value)
+    label = _short_labels.get(key)
+    if label is None:
+        label = _facet_label(name, value, cat, lang)
+        label = label if len(label) <= 48 else label[:47] + "…"
+        if len(_short_labels) > 8192:
+            _short_labels.clear()
+        _short_labels[key] = label
+    return label
+
+
+def _facet_label(name: str, value: str, cat: Any = None, lang: str | None = None) -> str:
     """A readable label for a facet value (objective titles, actor types, population names)."""
-    cat = catalogue()
-    lang = current_lang()
+    cat = cat if cat is not None else catalogue()
+    lang = lang or current_lang()
     if name == "objective" and value.isdigit() and cat.objective(int(value)):
         return f"{value}. {cat.objective(int(value)).definition(lang)}"  # type: ignore[union-attr]
     if name == "actor_type":
