@@ -281,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("evaluate", help="precision, recall, F1 of the derived classifications on the labelled sets")
-    p.add_argument("--split", choices=("test", "dev"), default="test", help="held-out test sets (default) or dev")
+    p.add_argument(
+        "--split", "--set", dest="split", choices=("test", "dev"), default="test", help="test sets (default) or dev"
+    )
     p.add_argument("--data", help="folder of the labelled CSV files (default: tests/data)")
     p.add_argument("--summary", action="store_true", help="only the micro/macro line of each classifier")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
