@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from markupsafe import escape
 
 from webapp import create_app
 
@@ -256,6 +257,29 @@ def test_action_page_shows_every_field(client, export_rows):
     assert 'rel="alternate" type="text/turtle"' in body
     # similar actions from the search index
     assert body.count('href="/actions/') > 2
+
+
+def test_action_page_says_how_derived_values_were_obtained(client, published):
+    import pyoxigraph as ox
+
+    from graph.namespaces import MKG_IRI
+
+    data_dir, _ = published
+    store = ox.Store.read_only(str(data_dir / "current" / "store"))
+    for key in (ACTION, "2018-apf-o01-01"):
+        subject = ox.NamedNode(BASE + "id/action/" + key)
+        notes = sorted(
+            q.object.value for q in store.quads_for_pattern(subject, ox.NamedNode(MKG_IRI + "derivation"), None)
+        )
+        assert notes, key
+        body = client.get(f"/actions/{key}").get_data(as_text=True)
+        assert 'id="derivation"' in body
+        for note in notes:
+            assert escape(note) in body
+        assert sorted(client.get(f"/actions/{key}.json").get_json()["derivation"]) == notes
+    methods = [c["category_method"] for c in client.get(f"/actions/{ACTION}.json").get_json()["challenges"]]
+    assert methods and all(methods)
+    assert "How the derived values were obtained" in client.get(f"/actions/{ACTION}?lang=en").get_data(as_text=True)
 
 
 def test_action_json_twin_matches_the_export(client, export_rows):

@@ -53,7 +53,11 @@ def action_dict(cat: Catalogue, a: Action) -> dict[str, Any]:
         "description": a.description,
         "has_results": a.has_results,
         "results": a.results,
-        "challenges": [{"text": c.text, "category": list(c.categories)} for c in a.challenges],
+        "challenges": [
+            {"text": c.text, "category": list(c.categories), "category_method": c.category_method}
+            for c in a.challenges
+        ],
+        "derivation": list(a.derivation),
         "source": (
             {
                 "file": a.source.file,

@@ -65,6 +65,7 @@ class Institution:
 class Challenge:
     text: str
     categories: tuple[str, ...]
+    category_method: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Action:
     challenges: tuple[Challenge, ...]
     source: Source | None
     same_programme: tuple[str, ...]
+    derivation: tuple[str, ...] = ()  # "field: method" notes of the values derived from the text
 
 
 @dataclass
@@ -265,11 +267,15 @@ _ACTION_LINKS = (
 _CHALLENGES = (
     PREFIXES
     + f"""SELECT ?a ?c ?text (GROUP_CONCAT(DISTINCT STR(?category); SEPARATOR="{SEP}") AS ?cats)
+  (SAMPLE(?m) AS ?method)
 WHERE {{
   ?a mkg:challenge ?c . ?c rdf:value ?text .
   OPTIONAL {{ ?c mkg:challengeCategory ?category }}
+  OPTIONAL {{ ?c mkg:categoryMethod ?m }}
 }} GROUP BY ?a ?c ?text ORDER BY ?c"""
 )
+
+_DERIVATIONS = PREFIXES + """SELECT ?a ?note WHERE { ?a a mkg:Action ; mkg:derivation ?note } ORDER BY ?a ?note"""
 
 
 def load_catalogue(backend: SparqlBackend, base_uri: str) -> Catalogue:
@@ -325,7 +331,10 @@ def load_catalogue(backend: SparqlBackend, base_uri: str) -> Catalogue:
     challenges: dict[str, list[Challenge]] = defaultdict(list)
     for row in backend.select(_CHALLENGES):
         cats = tuple(_last(c) for c in _split(row["cats"]))
-        challenges[str(row["a"])].append(Challenge(str(row["text"]), cats))
+        challenges[str(row["a"])].append(Challenge(str(row["text"]), cats, str(row["method"] or "")))
+    derivations: dict[str, list[str]] = defaultdict(list)
+    for row in backend.select(_DERIVATIONS):
+        derivations[str(row["a"])].append(str(row["note"]))
 
     rows = sorted(backend.select(_ACTIONS), key=lambda r: str(r["key"]))
     for row in rows:
@@ -359,6 +368,7 @@ def load_catalogue(backend: SparqlBackend, base_uri: str) -> Catalogue:
             challenges=tuple(challenges.get(iri, [])),
             source=source,
             same_programme=tuple(_last(x) for x in _split(link.get("sames"))),
+            derivation=tuple(derivations.get(iri, ())),
         )
         cat.actions[action.key] = action
         for slug in action.reporters:
