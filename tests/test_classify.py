@@ -195,6 +195,7 @@ def test_labelled_sets_are_the_fixed_seed_samples(corpus):
     assert [r["key"] for r in dev] == [r["key"] for r in _rows("actions_dev.csv")]
     test, dev = sample.sample_pairs(corpus.actions)
     assert [(r["a"], r["b"]) for r in test] == [(r["a"], r["b"]) for r in _rows("programme_pairs_test.csv")]
+    assert [(r["a"], r["b"]) for r in dev] == [(r["a"], r["b"]) for r in _rows("programme_pairs_dev.csv")]
 
 
 # -- evaluation ----------------------------------------------------------------------------------------------

@@ -144,24 +144,36 @@ def candidate_pairs(actions: Sequence[Action]) -> dict[str, list[tuple[str, str]
     return {"overlap": overlap, "named": named, "random": sorted(randoms)}
 
 
-#: How many candidate pairs each sample takes from each pool (the test sample first, then the development one).
-PAIR_QUOTAS = {"test": {"overlap": 140, "named": 40, "random": 20}, "dev": {"overlap": 60, "named": 20, "random": 10}}
+#: How many candidate pairs each sample takes from each pool: the test sample first, then the development sample and
+#: its later rounds ("dev2", drawn after the first figures; the earlier samples do not change).
+PAIR_QUOTAS = {
+    "test": {"overlap": 140, "named": 40, "random": 20},
+    "dev": {"overlap": 60, "named": 20, "random": 10},
+    "dev2": {"overlap": 80, "named": 20, "random": 10},
+}
 
 
 def sample_pairs(actions: Sequence[Action]) -> tuple[list[dict], list[dict]]:
-    """Test and development samples of candidate pairs drawn from the three pools (:data:`PAIR_QUOTAS`)."""
+    """Test and development samples of candidate pairs drawn from the three pools (:data:`PAIR_QUOTAS`); the
+    development sample lists its first round, then the second."""
     by_key = {a.key: a for a in actions}
     pools = candidate_pairs(actions)
     rng = random.Random(SEED + 3)
-    test, dev = [], []
+    shuffled = {}
     for pool in ("overlap", "named", "random"):
         pairs = list(pools[pool])
         rng.shuffle(pairs)
-        k_test, k_dev = PAIR_QUOTAS["test"][pool], PAIR_QUOTAS["dev"][pool]
-        for bucket, chosen in ((test, pairs[:k_test]), (dev, pairs[k_test : k_test + k_dev])):
-            for x, y in chosen:
-                bucket.append({"a": x, "b": y, "pool": pool, "a_title": by_key[x].title, "b_title": by_key[y].title})
-    return test, dev
+        shuffled[pool] = pairs
+    samples: dict[str, list[dict]] = {name: [] for name in PAIR_QUOTAS}
+    for pool, pairs in shuffled.items():
+        start = 0
+        for name, quotas in PAIR_QUOTAS.items():
+            for x, y in pairs[start : start + quotas[pool]]:
+                samples[name].append(
+                    {"a": x, "b": y, "pool": pool, "a_title": by_key[x].title, "b_title": by_key[y].title}
+                )
+            start += quotas[pool]
+    return samples["test"], samples["dev"] + samples["dev2"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
