@@ -35,6 +35,7 @@ W_CONTAINED = 0.85  # a name wholly inside the other (a 2018 sentence holding th
 MIN_CONTAINED_IDF = 4.5  # containment counts when the names share a distinctive word (idf ≥ this: "paisano")
 MIN_COSINE = 0.2  # pairs whose names share less (and no acronym) are not scored further
 W_DISTINCT = 0.3  # both names carry words of their own ("… BELICE" / "… COLOMBIA"): a sign of sibling programmes
+SAME_NAME = 0.95  # name similarity from which two institutions reporting a distinctive name are not penalised
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORDS = """a al ante con contra de del desde durante e el en entre es esta este la las le lo los o para por que
@@ -182,8 +183,12 @@ def score_pairs(
         fi, fj = families[i], families[j]
         if fi and fj:
             same = bool(fi & fj)
-            conf += 0.1 if same else -0.2
+            # one distinctive name reported by two institutions (a programme they run together) is not penalised
+            shared_name = t >= SAME_NAME and title_vec.rarest_shared(i, j) >= MIN_CONTAINED_IDF
+            conf += 0.1 if same else (0.0 if shared_name else -0.2)
             inst = f"same institution ({', '.join(sorted(fi & fj))})" if same else "different institutions"
+            if not same and shared_name:
+                inst += " running one distinctively named programme"
         else:
             inst = "institution not printed on one side"
         conf = max(0.0, min(1.0, conf))
