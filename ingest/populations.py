@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -132,10 +133,14 @@ def _rule_matches(rule: PopulationRule, text: str) -> bool:
     return False
 
 
-def detect_populations(text: str) -> tuple[str, ...]:
-    """Population slugs named in ``text`` (already masked of institution names), in lexicon order."""
+def detect_populations(text: str, only: Collection[str] | None = None) -> tuple[str, ...]:
+    """Population slugs named in ``text`` (already masked of institution names), in lexicon order; with ``only``,
+    just those of these slugs (the others are not looked for)."""
     prepared = prepare(text)
-    return tuple(rule.slug for rule in load_lexicon().rules if _rule_matches(rule, prepared))
+    rules = load_lexicon().rules
+    if only is not None:
+        rules = tuple(rule for rule in rules if rule.slug in only)
+    return tuple(rule.slug for rule in rules if _rule_matches(rule, prepared))
 
 
 def detect_gender_focus(title: str, text: str) -> bool:

@@ -26,11 +26,13 @@ def refine_populations(action: Action) -> Action:
     """The action with populations first named late in the description dropped (and a derivation note)."""
     if not action.populations:
         return action
-    named = set(detect_populations(f"{action.title}\n{opening(action.description, WINDOW)}"))
-    in_results: set[str] = set()
-    if action.results and set(action.populations) & set(RESULTS_POPULATIONS):
-        in_results = set(detect_populations(action.results)) & set(RESULTS_POPULATIONS)
     always = {"discapacidad", *(("mujeres",) if action.gender_focus else ())}
+    asked = set(action.populations) - always
+    named = set(detect_populations(f"{action.title}\n{opening(action.description, WINDOW)}", only=asked))
+    in_results: set[str] = set()
+    from_results = (asked - named) & set(RESULTS_POPULATIONS)
+    if action.results and from_results:
+        in_results = set(detect_populations(action.results, only=from_results))
     kept = tuple(p for p in action.populations if p in named or p in in_results or p in always)
     if kept == action.populations:
         return action
