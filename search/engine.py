@@ -265,6 +265,14 @@ class TextEngine:
             return mask, np.where(mask, s, np.float32(0))
         raise Unsupported(type(q).__name__)
 
+    def contains_any(self, fieldname: str, docnum: int, words: frozenset[str]) -> bool | None:
+        """Whether ``fieldname`` of ``docnum`` holds one of the indexed ``words`` (None: field not held here)."""
+        field = self._fields.get(fieldname)
+        if field is None:
+            return None
+        text = field.padded[docnum]
+        return any(f" {w} " in text for w in words)
+
     # ------------------------------------------------------------------------------- counting
 
     def facet_counts(self, mask: np.ndarray) -> dict[str, dict[str, int]]:

@@ -419,8 +419,10 @@ def _highlight(text: str, words: frozenset[str], top: int, fragmenter: highlight
         return ""
 
 
-def _snippet(stored: dict[str, Any], words: frozenset[str]) -> str:
+def _snippet(stored: dict[str, Any], words: frozenset[str], engine: TextEngine | None, docnum: int) -> str:
     for name in SNIPPET_FIELDS:
+        if engine is not None and engine.contains_any(name, docnum, words) is False:
+            continue  # none of the words in this field: do not tokenise it
         frag = _highlight(stored.get(name) or "", words, 2, _SNIPPET_FRAGMENTER)
         if frag:
             return frag
@@ -542,7 +544,7 @@ def _hits(
                 "key": stored["key"],
                 "title": title,
                 "title_html": _highlight(title, words, 1, _TITLE_FRAGMENTER) or html.escape(title, quote=False),
-                "snippet": _snippet(stored, words),
+                "snippet": _snippet(stored, words, sx.engine, docnum),
                 "objective": meta.get("objective"),
                 "actors": meta.get("actors", []),
                 "partners": meta.get("partners", []),
