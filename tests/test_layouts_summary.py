@@ -305,7 +305,10 @@ def test_golden_infografia(fixture: Path, inf2023) -> None:
     info, lines, report = inf2023
     meta, fixture_lines = load_fixture(fixture)
     _check_lines(meta, fixture_lines, lines)
-    records = {"statistics": infografia_2023.statistics(fixture_lines, info)}
+    records = {
+        "statistics": infografia_2023.statistics(fixture_lines, info),
+        "highlights": infografia_2023.highlights(fixture_lines, info),
+    }
     check_golden(fixture, records)
     for record in records["statistics"]:
         assert record in report.statistics, record

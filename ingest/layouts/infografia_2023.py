@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ingest.errors import ReportFormatError
 from ingest.layouts.informe_ejecutivo_2024 import ACTOR_TYPE_PATTERNS
-from ingest.records import ParsedReport, ReportInfo, SourceSpan, StatedStatistic
+from ingest.records import Action, ParsedReport, ReportInfo, SourceSpan, StatedStatistic
 from ingest.text import Line, clean, join_wrapped, quote_of
 
 _TYPE_RX = re.compile("|".join(f"(?P<{k}>{v})" for k, v in ACTOR_TYPE_PATTERNS.items()), re.IGNORECASE)
@@ -202,4 +202,144 @@ def _number_type_pairs(text: str) -> list[tuple[float, str, int]]:
             if t:
                 out.append((_number(m.group(1)), _type_of(t), m.start(1)))
                 break
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# highlighted practices (the side boxes)
+
+#: Box columns are narrow: their lines have about 25–32 characters, the body text's 45–50.
+BOX_LINE_WIDTH = 36
+_PAGE_START = re.compile(r" +[A-ZÁÉÍÓÚÑ]")
+_QUOTED = re.compile(r"“([^”]{4,})”")
+_DASH_TITLE = re.compile(r"^(.{8,}?)\s[–-]\s([A-ZÁÉÍÓÚÑ]{3,})\b")
+_NAMED = re.compile(r"^(?:(?:El|La|Los|Las)\s+)?(.{8,}?)\s\(([A-ZÁÉÍÓÚÑ]{3,9})\)")
+_STATE_GOVERNMENTS = re.compile(r"\b[Ll]os gobiernos de (.+?) reporta|\b[Ee]l gobierno de (.+?) reporta")
+_COORDINATED_BY = re.compile(r"\bcoordinad[oa] por (?:el |la )?(.+?)(?:,\s+para\b|\.|$)")
+_ARTICLE_SPLIT = re.compile(r",?\s+(?:y\s+)?(?:el|la|los|las)\s+|\s+y\s+(?:el|la)\s+")
+_FIGURE_SENTENCE = re.compile(r"\d")
+
+
+def _box_blocks(lines: Sequence[Line]) -> list[list[Line]]:
+    """Blank-separated blocks re-joined while a block does not end a sentence; a line that starts with a space
+    and a capital after a finished sentence opens a new block (a page, column or box start)."""
+    raw: list[list[Line]] = []
+    current: list[Line] = []
+    for ln in lines:
+        if ln.blank:
+            if current:
+                raw.append(current)
+                current = []
+            continue
+        if current and _PAGE_START.match(ln.text) and current[-1].text.strip().endswith(_SENTENCE_END):
+            raw.append(current)
+            current = []
+        current.append(ln)
+    if current:
+        raw.append(current)
+    merged: list[list[Line]] = []
+    for block in raw:
+        if merged and not merged[-1][-1].text.strip().endswith(_SENTENCE_END):
+            merged[-1] = merged[-1] + block
+        else:
+            merged.append(block)
+    return merged
+
+
+def _narrow(block: Sequence[Line]) -> bool:
+    widths = sorted(len(ln.text.strip()) for ln in block)
+    return widths[len(widths) // 2] <= BOX_LINE_WIDTH
+
+
+def _programme_mark(text: str) -> bool:
+    return bool(_QUOTED.search(text) or _DASH_TITLE.match(text) or _NAMED.match(text))
+
+
+def _box_texts(lines: Sequence[Line]) -> list[tuple[str, list[Line]]]:
+    """The side boxes that describe a programme: runs of narrow blocks, each opened by a block that names one
+    (a quoted programme name, a ``TITLE – ACTOR`` heading or a name introduced with its acronym)."""
+    boxes: list[list[Line]] = []
+    for block in _box_blocks(lines):
+        if not _narrow(block):
+            continue
+        text = join_wrapped(block)
+        if _programme_mark(text) or not boxes or boxes[-1][-1].number < block[0].number - 3:
+            boxes.append(list(block))
+        else:
+            boxes[-1].extend(block)
+    out = []
+    for box in boxes:
+        text = join_wrapped(box)
+        if _programme_mark(text):
+            out.append((text, box))
+    return out
+
+
+def _chapter_of(text: str) -> str:
+    if _STATE_GOVERNMENTS.search(text):
+        return "ef"
+    if re.search(r",?\s+A\.?\s?C\.?\s+\(|\bI\.?A\.?P\.?\s+\(", text):
+        return "osc"
+    if re.search(r"\bPoder Judicial\b", text):
+        return "pj"
+    return "apf"
+
+
+def _split_names(text: str) -> list[str]:
+    """``el Registro Nacional de Población, la Secretaría de Educación Pública y la Unidad …`` → three names."""
+    return [p.strip(" ,") for p in _ARTICLE_SPLIT.split(" " + text.strip()) if p.strip(" ,")]
+
+
+def highlights(lines: Sequence[Line], info: ReportInfo) -> list[Action]:
+    """The programmes the infographic's side boxes describe, as actions with no objective yet (``objective=0``).
+
+    The infographic prints no objective for them; :func:`ingest.classify.objectives.place_actions` infers one from
+    the actions of the other editions. A box reported by several state governments becomes one action per state,
+    as the Compendio lists them. The first sentence(s) are the description; the sentences that state a figure
+    after them are the results.
+    """
+    kept = clean(lines, CLEANING_STEPS)
+    out: list[Action] = []
+    for text, box in _box_texts(kept):
+        quoted, dash, named = _QUOTED.search(text), _DASH_TITLE.match(text), _NAMED.match(text)
+        title = quoted.group(1) if quoted else dash.group(1) if dash else named.group(1) if named else ""
+        title = title.strip().rstrip(",")
+        chapter = _chapter_of(text)
+        reporters: list[tuple[str, tuple[str, ...]]]  # (actor text, actor names), one action each
+        governments = _STATE_GOVERNMENTS.search(text)
+        coordinated = _COORDINATED_BY.search(text)
+        if governments:
+            states = re.split(r"\s+y\s+(?:de\s+)?|,\s*(?:de\s+)?", governments.group(1) or governments.group(2))
+            reporters = [(s.strip(), ()) for s in states if s.strip()]
+        elif dash:
+            reporters = [(dash.group(2), ())]
+        elif named and not (named.group(2) and coordinated):
+            reporters = [(named.group(2), ())]
+        elif coordinated:
+            reporters = [("", tuple(_split_names(coordinated.group(1))))]
+        else:
+            reporters = [("", ())]
+        sentences = re.split(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚÑ])", text)
+        first_figure = next((i for i, s in enumerate(sentences) if i and _FIGURE_SENTENCE.search(s)), len(sentences))
+        description = " ".join(sentences[:first_figure]).strip()
+        results = " ".join(sentences[first_figure:]).strip()
+        span = SourceSpan(info.file, box[0].number, box[-1].number, quote_of(text))
+        for actor_text, names in reporters:
+            out.append(
+                Action(
+                    edition=info.year,
+                    report=info.slug,
+                    chapter=chapter,
+                    objective=0,
+                    number=len(out) + 1,
+                    title=title,
+                    actor_text=actor_text,
+                    description=description,
+                    source=span,
+                    results=results,
+                    has_results=bool(results),
+                    actors=names,
+                    derivation=(("title", "a side box of the infographic: the programme it names"),),
+                )
+            )
     return out
