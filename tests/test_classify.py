@@ -263,9 +263,9 @@ def test_bad_label_file_is_a_clear_error(corpus, tmp_path):
 #: "Enrichment evaluation"), rounded down. They are NOT the targets of issue 7, none of which is reached on the test
 #: sets (the test figures are reported as measured); they only stop a rule change from silently making things worse.
 FLOORS = {
-    "challenge_categories": 0.65,
-    "action_types": 0.55,
-    "populations": 0.70,
+    "challenge_categories": 0.70,
+    "action_types": 0.60,
+    "populations": 0.75,
     "primary_population": 0.70,
     "programme_links": 0.85,
 }
