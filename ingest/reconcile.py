@@ -166,7 +166,8 @@ def reconcile(reports: Sequence[ParsedReport], ancestors: Ancestors = no_ancesto
     report_years = {r.info.slug: r.info.year for r in reports}
     actions_by_edition: dict[int, list[Action]] = defaultdict(list)
     for r in reports:
-        actions_by_edition[r.info.year].extend(r.actions)
+        if r.info.kind == "actions":  # a summary's highlighted practices are a selection: nothing to count
+            actions_by_edition[r.info.year].extend(r.actions)
 
     stats = [s for r in reports for s in r.statistics]
     groups: dict[tuple, list[StatedStatistic]] = defaultdict(list)
