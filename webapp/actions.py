@@ -54,8 +54,7 @@ def action_dict(cat: Catalogue, a: Action) -> dict[str, Any]:
         "has_results": a.has_results,
         "results": a.results,
         "challenges": [
-            {"text": c.text, "category": list(c.categories), "category_method": c.category_method}
-            for c in a.challenges
+            {"text": c.text, "category": list(c.categories), "category_method": c.category_method} for c in a.challenges
         ],
         "derivation": list(a.derivation),
         "source": (
