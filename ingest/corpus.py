@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.catalog import load_catalog
@@ -49,6 +49,26 @@ def parse_report(corpus_dir: Path, info: ReportInfo) -> ParsedReport:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise ReportFormatError(info.file, line, "UTF-8 text", f"byte {exc.object[exc.start]:#x}") from exc
     return parser_for(info.layout)(lines, info)
+
+
+def _place_unplaced(parsed: list[ParsedReport]) -> list[ParsedReport]:
+    """Give an inferred objective to the actions whose report prints none (``objective == 0``)."""
+    from ingest.classify.objectives import place_actions
+
+    unplaced = [a for r in parsed for a in r.actions if a.objective == 0]
+    if not unplaced:
+        return parsed
+    references = [a for r in parsed for a in r.actions if a.objective]
+    if not references:
+        first = unplaced[0].source
+        expected = "an objective, or other reports with printed objectives to infer it from"
+        raise ReportFormatError(first.file, first.line_start, expected, "none in the corpus")
+    placed = iter(place_actions(unplaced, references))
+    out = []
+    for r in parsed:
+        actions = tuple(next(placed) if a.objective == 0 else a for a in r.actions)
+        out.append(replace(r, actions=actions))
+    return out
 
 
 _INHERITED_REGISTRY: Registry | None = None  # set just before forking the enrichment workers
@@ -96,6 +116,7 @@ def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
             progress(f"parse {info.file}")
         parsed.append(parse_report(corpus_dir, info))
     registry = build_registry(term for r in parsed for term in r.glossary)
+    parsed = _place_unplaced(parsed)
     if progress:
         progress("enrich actions (institutions, partners, populations)")
     enriched = _enrich_all(parsed, registry)

@@ -135,7 +135,7 @@ def test_query_command_prints_sparql_json(published):
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
     assert answer["head"]["vars"] == ["n"]
-    assert int(answer["results"]["bindings"][0]["n"]["value"]) == 738
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == 744  # 183 + 176 + 379 + 6 infographic highlights
     bad = subprocess.run(
         [sys.executable, "-m", "migrakg.cli", "--data", str(data_dir), "query", "SELECT ?x WHERE { ?x"],
         cwd=REPO, capture_output=True, text=True, timeout=120,

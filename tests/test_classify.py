@@ -187,13 +187,13 @@ def test_labels_use_known_slugs_and_test_dev_do_not_overlap():
 
 def test_labelled_sets_are_the_fixed_seed_samples(corpus):
     """The files hold exactly the records the documented sampler draws (tests/data/README.md)."""
-    test, dev = sample.sample_challenges(corpus.actions, *sample.SIZES["challenges"])
+    test, dev = sample.sample_challenges(sample.sampled_actions(corpus.reports), *sample.SIZES["challenges"])
     assert [r["id"] for r in test] == [r["id"] for r in _rows("challenges_test.csv")]
     assert [r["id"] for r in dev] == [r["id"] for r in _rows("challenges_dev.csv")]
-    test, dev = sample.sample_actions(corpus.actions, *sample.SIZES["actions"])
+    test, dev = sample.sample_actions(sample.sampled_actions(corpus.reports), *sample.SIZES["actions"])
     assert [r["key"] for r in test] == [r["key"] for r in _rows("actions_test.csv")]
     assert [r["key"] for r in dev] == [r["key"] for r in _rows("actions_dev.csv")]
-    test, dev = sample.sample_pairs(corpus.actions)
+    test, dev = sample.sample_pairs(sample.sampled_actions(corpus.reports))
     assert [(r["a"], r["b"]) for r in test] == [(r["a"], r["b"]) for r in _rows("programme_pairs_test.csv")]
     assert [(r["a"], r["b"]) for r in dev] == [(r["a"], r["b"]) for r in _rows("programme_pairs_dev.csv")]
 

@@ -72,4 +72,4 @@ def test_build_push_loads_a_real_oxigraph_server_with_the_same_answers(oxigraph_
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "738" in proc.stdout
+    assert "744" in proc.stdout

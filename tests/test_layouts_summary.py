@@ -243,9 +243,14 @@ def test_infografia_headline_figures(inf2023) -> None:
     assert units["actions_share"] == units["gender_focus_share"] == "percent" and units["participants"] == "count"
 
 
-def test_infografia_has_no_actions(inf2023) -> None:
+def test_infografia_actions_are_its_side_boxes(inf2023) -> None:
     report = inf2023[2]
-    assert report.info.kind == "summary" and report.actions == () and report.goals == ()
+    assert report.info.kind == "summary" and report.goals == ()
+    # five boxes (corpus-formats.md); "2x1 para Migrantes" is reported by two state governments: one action each
+    assert [(a.chapter, a.source.line_start) for a in report.actions] == [
+        ("apf", 52), ("apf", 68), ("ef", 116), ("ef", 116), ("osc", 131), ("pj", 182)
+    ]  # fmt: skip
+    assert all(a.objective == 0 for a in report.actions)  # placed later, from the other editions
 
 
 def test_infografia_acronyms_are_upper_cased(inf2023) -> None:

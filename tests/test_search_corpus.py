@@ -33,6 +33,15 @@ def _keys(result: dict) -> list[str]:
     return [h["key"] for h in result["hits"]]
 
 
+def test_remesas_finds_the_2x1_para_migrantes_programme(sx):
+    # 2023-infografia.txt:116-130: Guerrero and Tamaulipas report "2x1 para Migrantes" (one action each); the box
+    # says "remesas" once and prints no objective (placed under 20 by ingest.classify.objectives)
+    hits = search(sx, "remesas", {}, per_page=10)["hits"]
+    two_for_one = [i for i, h in enumerate(hits) if h["title"] == "2x1 para Migrantes"]
+    assert len(two_for_one) == 2 and two_for_one[0] < 5, [h["key"] for h in hits]
+    assert {hits[i]["key"][:9] for i in two_for_one} == {"2023-ef-o"}
+
+
 def test_remesas_finds_the_remittance_programmes_first(sx):
     top = _keys(search(sx, "remesas", {}, per_page=5))
     # 001:5800s "VISIBILIZACIÓN DEL APORTE DE LAS REMESAS INDÍGENAS"; the Anuario de Migración y Remesas (2020, 2024)

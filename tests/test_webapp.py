@@ -587,3 +587,13 @@ def test_a_build_without_search_index_still_serves_pages(published, tmp_path):
     assert resp.status_code == 503 and "El índice de búsqueda no está disponible." in resp.get_data(as_text=True)
     assert client.get("/objectives/7").status_code == 200
     assert client.get(f"/actions/{ACTION}").status_code == 200  # without its similar actions
+
+
+def test_infographic_highlights_are_flagged_as_such(client, export_rows):
+    highlights = [r for r in export_rows if r["edition"] == 2023]
+    assert {r["title"] for r in highlights} >= {"2x1 para Migrantes"}
+    home = client.get("/?edition=2023").get_data(as_text=True)
+    assert "prácticas destacadas" in home and "2023 (6 destacadas)" in home
+    key = next(r["id"].rsplit("/", 1)[-1] for r in highlights if r["title"] == "2x1 para Migrantes")
+    page = client.get(f"/actions/{key}").get_data(as_text=True)
+    assert "objective: inferred, not printed" in page and "2023-infografia.txt" in page

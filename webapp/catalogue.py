@@ -135,6 +135,16 @@ class Catalogue:
         """Editions with actions, newest first."""
         return sorted({a.edition for a in self.actions.values()}, reverse=True)
 
+    @property
+    def highlight_editions(self) -> set[int]:
+        """Editions whose actions all come from summaries (a few highlighted practices, not the full list)."""
+        listed = {a.edition for a in self.actions.values() if self._kind(a.report) == "actions"}
+        return {a.edition for a in self.actions.values()} - listed
+
+    def _kind(self, report: str) -> str:
+        r = self.reports.get(report)
+        return r.kind if r else ""
+
     def objective(self, n: int) -> Concept | None:
         return self.concepts["objective"].get(str(n))
 

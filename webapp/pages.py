@@ -65,6 +65,7 @@ def index() -> str:
     return render_template(
         "index.html",
         editions=cat.editions,
+        highlight_editions=cat.highlight_editions,
         edition=edition,
         bars=bars,
         chart_height=height,

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.records import Action
+from ingest.records import Action, ParsedReport
 from ingest.text import fold_accents
 
 SEED = 20240607
@@ -176,6 +176,11 @@ def sample_pairs(actions: Sequence[Action]) -> tuple[list[dict], list[dict]]:
     return samples["test"], samples["dev"] + samples["dev2"]
 
 
+def sampled_actions(reports: Sequence[ParsedReport]) -> list[Action]:
+    """The actions samples are drawn from: those of complete action lists (not a summary's highlights), by key."""
+    return sorted((a for r in reports if r.info.kind == "actions" for a in r.actions), key=lambda a: a.key)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the unlabelled samples (JSONL) to a folder, for labelling by reading."""
     from ingest.corpus import load_corpus
@@ -184,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--corpus", default="corpus")
     ap.add_argument("--out", default="tests/data/unlabelled")
     args = ap.parse_args(argv)
-    actions = load_corpus(Path(args.corpus)).actions
+    actions = sampled_actions(load_corpus(Path(args.corpus)).reports)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     sets = {

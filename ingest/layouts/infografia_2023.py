@@ -1,4 +1,4 @@
-"""Layout of the *Infografía 2023*: a one-page summary with headline figures, no action list.
+"""Layout of the *Infografía 2023*: a one-page summary with headline figures and a few highlighted practices.
 
 The text comes from a multi-column PDF: narrow wrapped lines, words hyphenated at line ends,
 acronyms in lower case (small caps), side boxes whose lines come in pairs separated by blank
@@ -169,7 +169,11 @@ def parse(lines: list[Line], info: ReportInfo) -> ParsedReport:
     ):
         if key not in found:
             raise ReportFormatError(info.file, last_line, what, "end of file")
-    return ParsedReport(info=info, statistics=tuple(stats))
+    boxes = highlights(lines, info)
+    notes = (
+        f"{len(boxes)} highlighted practices from the side boxes; objectives inferred (ingest.classify.objectives)",
+    )
+    return ParsedReport(info=info, actions=tuple(boxes), statistics=tuple(stats), notes=notes)
 
 
 def _listed_objectives(paras: list[_Para], para: _Para) -> list[str]:
