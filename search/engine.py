@@ -19,8 +19,10 @@ queries (``migra*``, ``palabra~``) score a constant, as whoosh's do.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.support.levenshtein import levenshtein
 
 TOKENS_FILE = "migrakg-tokens.json"
 #: Analysed fields stored in the tokens file; ``body`` is derived (see :data:`DERIVED_FIELDS`).
@@ -36,6 +39,31 @@ STORED_TOKEN_FIELDS: tuple[str, ...] = ("title", "description", "results", "chal
 DERIVED_FIELDS: dict[str, tuple[str, ...]] = {"body": ("description", "results", "challenges", "topics")}
 B = 0.75
 K1 = 1.2
+
+
+def _with_prefix(vocab: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(vocab, prefix)
+    end = start
+    while end < len(vocab) and vocab[end].startswith(prefix):
+        end += 1
+    return vocab[start:end]
+
+
+def _within(tokens: list[str], words: list[str], slop: int) -> bool:
+    """Whether ``words`` occur in order in ``tokens``, each at most ``slop`` positions after the previous one."""
+    positions: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        positions.setdefault(t, []).append(i)
+    for start in positions.get(words[0], ()):
+        previous = start
+        for w in words[1:]:
+            nxt = next((p for p in positions.get(w, ()) if previous < p <= previous + slop), None)
+            if nxt is None:
+                break
+            previous = nxt
+        else:
+            return True
+    return False
 
 
 class Unsupported(Exception):
@@ -57,6 +85,14 @@ class _Field:
         self.avg = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
         self._padded: list[str] | None = None
+        self._vocabulary: list[str] | None = None
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every indexed word of the field, sorted (for prefix, wildcard, fuzzy and range expansion)."""
+        if self._vocabulary is None:
+            self._vocabulary = sorted(self.postings())
+        return self._vocabulary
 
     @property
     def padded(self) -> list[str]:
@@ -150,10 +186,11 @@ class TextEngine:
     def _term(self, fieldname: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n, dtype=np.float32)
-        if fieldname in self._facets:
+        if fieldname in self._facets:  # a facet value: matched or not, scored by its boost alone
             docs = self._facets[fieldname].get(text)
             if docs is not None:
                 mask[docs] = True
+                score[docs] = boost
             return mask, score
         field = self._field(fieldname)
         if field is None:
@@ -171,16 +208,50 @@ class TextEngine:
         norm = K1 * ((1 - B) + B * field.lengths[docs] / field.avg)
         return (idf * (tf * (K1 + 1)) / (tf + norm)).astype(np.float32)
 
+    def expand(self, q: wq.Query) -> list[str]:
+        """The indexed words a prefix, wildcard, fuzzy word or range stands for, in one of the text fields held here.
+
+        Raises :class:`Unsupported` for other fields and query types.
+        """
+        field = self._field(q.fieldname)
+        if field is None:
+            raise Unsupported(f"field {q.fieldname}")
+        vocab = field.vocabulary
+        if type(q) is wq.Prefix:
+            return _with_prefix(vocab, q.text)
+        if type(q) is wq.Wildcard:
+            literal = re.split(r"[*?]", q.text, maxsplit=1)[0]
+            rx = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in q.text))
+            return [w for w in _with_prefix(vocab, literal) if rx.fullmatch(w)]
+        if type(q) is wq.FuzzyTerm:
+            prefix = q.text[: q.prefixlength]
+            return [
+                w
+                for w in _with_prefix(vocab, prefix)
+                if abs(len(w) - len(q.text)) <= q.maxdist and levenshtein(w, q.text, q.maxdist + 1) <= q.maxdist
+            ]
+        if type(q) is wq.TermRange:
+            lo = 0 if q.start is None else bisect.bisect_left(vocab, q.start)
+            hi = len(vocab) if q.end is None else bisect.bisect_right(vocab, q.end)
+            words = vocab[lo:hi]
+            if q.startexcl:
+                words = [w for w in words if w != q.start]
+            if q.endexcl:
+                words = [w for w in words if w != q.end]
+            return words
+        raise Unsupported(type(q).__name__)
+
     def _multi(self, q: wq.MultiTerm) -> tuple[np.ndarray, np.ndarray]:
         fieldname = q.fieldname
-        if fieldname not in self._fields and fieldname not in self._facets:
+        if fieldname in self._fields:
+            terms = self.expand(q)
+        elif fieldname in self._facets:
+            terms = [t.decode("utf-8") if isinstance(t, bytes) else t for f, t in self._expand(q) if f == fieldname]
+        else:
             raise Unsupported(f"field {fieldname}")
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n, dtype=np.float32)
-        for f, text in self._expand(q):
-            if f != fieldname:
-                continue
-            term = text.decode("utf-8") if isinstance(text, bytes) else text
+        for term in terms:
             m, s = self._term(fieldname, term, q.boost)
             mask |= m
             score += s
@@ -189,8 +260,6 @@ class TextEngine:
         return mask, score
 
     def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
-        if q.slop != 1:
-            raise Unsupported("phrase slop")
         field = self._field(q.fieldname)
         if field is None:
             raise Unsupported(f"field {q.fieldname}")
@@ -202,10 +271,18 @@ class TextEngine:
             mask &= m
             score += s
         if len(words) > 1 and mask.any():
-            needle = " " + " ".join(words) + " "
-            padded = field.padded
             candidates = np.flatnonzero(mask)
-            found = np.fromiter((needle in padded[d] for d in candidates), dtype=bool, count=len(candidates))
+            if q.slop <= 1:
+                needle = " " + " ".join(words) + " "
+                padded = field.padded
+                found = np.fromiter((needle in padded[d] for d in candidates), dtype=bool, count=len(candidates))
+            else:
+                strings = field.strings
+                found = np.fromiter(
+                    (_within(strings[d].split(" "), words, q.slop) for d in candidates),
+                    dtype=bool,
+                    count=len(candidates),
+                )
             mask[candidates[~found]] = False
         return mask, np.where(mask, score, np.float32(0))
 
@@ -272,6 +349,17 @@ class TextEngine:
             return None
         text = field.padded[docnum]
         return any(f" {w} " in text for w in words)
+
+    def key_terms(self, fieldname: str, docnum: int, n: int = 20) -> list[tuple[str, float]]:
+        """The ``n`` most characteristic words of one document's field (term frequency × IDF), best first."""
+        field = self._field(fieldname)
+        if field is None or not field.strings[docnum]:
+            return []
+        postings = field.postings()
+        counts = Counter(field.strings[docnum].split(" "))
+        weighted = [(t, tf * (math.log(self.n / (len(postings[t][0]) + 1)) + 1)) for t, tf in counts.items()]
+        weighted.sort(key=lambda tw: (-tw[1], tw[0]))
+        return weighted[:n]
 
     # ------------------------------------------------------------------------------- counting
 

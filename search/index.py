@@ -29,7 +29,7 @@ from search.engine import STORED_TOKEN_FIELDS, TOKENS_FILE, TextEngine, write_to
 SIDECAR = "migrakg-search.json"
 EVERY_FIELD = "every"
 _WORD_RE = re.compile(r"\w+")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 #: Facet name → index field (the names of the facets in the API answer).
 FACETS: tuple[str, ...] = (
@@ -118,11 +118,19 @@ def _alias_text(doc: SearchDocument, aliases: AliasTable) -> str:
     return " ; ".join(out)
 
 
-def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: AliasTable | None = None) -> int:
+def build_index(
+    documents: Iterable[SearchDocument],
+    index_dir: Path,
+    aliases: AliasTable | None = None,
+    *,
+    whoosh_text: bool = False,
+) -> int:
     """Write a fresh index of ``documents`` into ``index_dir``; return the number of documents.
 
     ``aliases`` defaults to the curated table alone; pass :func:`search.aliases.build_aliases` of the
-    build's store to add the institutions' own names.
+    build's store to add the institutions' own names. The full-text fields are matched by
+    :mod:`search.engine` from the tokens file; whoosh stores their text but indexes them only with
+    ``whoosh_text=True`` (a reference index for tests that compare the two, about a second slower to write).
     """
     aliases = aliases or curated_aliases()
     index_dir = Path(index_dir)
@@ -185,15 +193,24 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
                 "actor_types": doc.actor_types,
                 "populations": doc.populations,
             }
+            stored = {
+                "title": doc.title,
+                "description": doc.description,
+                "results": doc.results,
+                "challenges": challenges,
+            }
+            if whoosh_text:
+                text_fields = {
+                    **stored,
+                    "body": "\n".join([doc.description, doc.results, challenges, topics]),
+                    "names": names,
+                }
+            else:  # stored, not indexed: the engine matches them (an empty value indexes nothing)
+                text_fields = {**{name: "" for name in stored}, **{f"_stored_{k}": v for k, v in stored.items()}}
             writer.add_document(
                 id=doc.id,
                 key=doc.key,
-                title=doc.title,
-                description=doc.description,
-                results=doc.results,
-                challenges=challenges,
-                body="\n".join([doc.description, doc.results, challenges, topics]),
-                names=names,
+                **text_fields,
                 words=" ".join(sorted(words)),
                 edition_n=doc.edition,
                 objective_n=doc.objective,
@@ -208,6 +225,7 @@ def build_index(documents: Iterable[SearchDocument], index_dir: Path, aliases: A
     writer.commit(optimize=True)
     sidecar = {
         "format": FORMAT_VERSION,
+        "whoosh_text": whoosh_text,
         "documents": n,
         "facets": display,
         "aliases": aliases.to_json(),
@@ -232,6 +250,7 @@ class SearchIndex:
     doc_facets: dict[str, list[list[str]]] = field(default_factory=dict)  # facet → docnum → keys
     all_docs: frozenset[int] = frozenset()
     engine: TextEngine | None = None
+    whoosh_text: bool = True  # whether whoosh itself indexes the text fields (see build_index)
     #: per document: edition, objective (99 when none) and the rank of its key, for sorting
     sort_keys: dict[str, np.ndarray] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -301,6 +320,8 @@ def open_index(index_dir: Path) -> SearchIndex:
             expand=lambda q: list(q.expanded_terms(reader)),
             every_field=EVERY_FIELD,
         )
+    if engine is None and not sidecar.get("whoosh_text", True):
+        raise SearchIndexError(f"search index in {index_dir} has no usable {TOKENS_FILE} (run `migrakg build`)")
     return SearchIndex(
         path=index_dir,
         ix=ix,
@@ -311,6 +332,7 @@ def open_index(index_dir: Path) -> SearchIndex:
         doc_facets=doc_facets,
         all_docs=frozenset(reader.all_doc_ids()),
         engine=engine,
+        whoosh_text=bool(sidecar.get("whoosh_text", True)),
         sort_keys={"edition": editions, "objective": objectives, "key": key_rank},
     )
 

@@ -25,6 +25,7 @@ page shown.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import re
@@ -379,8 +380,17 @@ def highlight_terms(sx: SearchIndex, q: wq.Query | None) -> frozenset[str]:
     reader = sx.searcher.reader()
     words: set[str] = set()
     for leaf in _positive_leaves(q):
-        for fieldname, text in leaf.existing_terms(reader, phrases=True, expand=True):
-            if fieldname in TEXT_FIELDS or fieldname in SNIPPET_FIELDS:
+        if leaf.field() not in TEXT_FIELDS and leaf.field() not in SNIPPET_FIELDS:
+            continue
+        if type(leaf) is wq.Term:
+            words.add(leaf.text.decode("utf-8") if isinstance(leaf.text, bytes) else str(leaf.text))
+        elif type(leaf) is wq.Phrase:
+            words.update(w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.words)
+        elif sx.engine is not None:
+            with contextlib.suppress(Unsupported):
+                words.update(sx.engine.expand(leaf))
+        else:
+            for _field, text in leaf.existing_terms(reader, phrases=True, expand=True):
                 words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return frozenset(words)
 
@@ -592,6 +602,10 @@ def search(
                 except Unsupported:
                     found = None
             if found is None:
+                if sx.engine is not None and not sx.whoosh_text:
+                    raise SearchQueryError(
+                        "Esta forma de consulta no se admite.", "Use palabras, frases, *, ~ y OR/NOT."
+                    )
                 found = _run_whoosh(sx, user_q, filter_q, sort, start + per_page)
             total, ranked, counts = found
             hits = _hits(
@@ -632,30 +646,42 @@ def similar(sx: SearchIndex, action_id: str, n: int = 5) -> list[dict[str, Any]]
         docnum = s.document_number(**{field: str(action_id)})
         if docnum is None:
             raise SearchQueryError(f"Acción desconocida «{action_id}».")
-        stored = s.stored_fields(docnum)
-        text = " ".join(stored.get(f, "") for f in ("title", "description", "results"))
-        key_terms = s.key_terms_from_text("body", text, numterms=20)
+        if sx.engine is not None:
+            key_terms = sx.engine.key_terms("body", docnum, n=20)
+        else:
+            stored = s.stored_fields(docnum)
+            text = " ".join(stored.get(f, "") for f in ("title", "description", "results"))
+            key_terms = s.key_terms_from_text("body", text, numterms=20)
         if not key_terms:
             return []
+        top = max(w for _, w in key_terms)
         clauses = [
-            wq.Term(f, term, boost=weight * TEXT_FIELDS[f]) for term, weight in key_terms for f in ("title", "body")
+            wq.Term(f, term, boost=weight / top * TEXT_FIELDS[f])
+            for term, weight in key_terms
+            for f in ("title", "body")
         ]
         # sharing partners, populations, the objective or the state counts too
         for facet, boost in (("partner", 2.0), ("institution", 1.5), ("population", 1.0), ("objective", 1.0)):
             clauses.extend(wq.Term(facet, k, boost=boost) for k in sx.doc_facets[facet][docnum])
-        results = s.search(wq.Or(clauses), limit=n, mask={docnum})
+        if sx.engine is not None:
+            mask, score = sx.engine.evaluate(wq.Or(clauses))
+            mask[docnum] = False
+            ranked = [(int(d), float(score[d])) for d in sx.engine.rank(mask, [np.arange(sx.engine.n), -score], n)]
+        else:
+            ranked = [(hit.docnum, hit.score) for hit in s.search(wq.Or(clauses), limit=n, mask={docnum})]
         out = []
-        for hit in results:
-            meta = hit.get("meta") or {}
+        for other, score_of in ranked:
+            stored = s.stored_fields(other)
+            meta = stored.get("meta") or {}
             out.append(
                 {
-                    "id": hit["id"],
-                    "key": hit["key"],
-                    "title": hit["title"],
+                    "id": stored["id"],
+                    "key": stored["key"],
+                    "title": stored.get("title", ""),
                     "objective": meta.get("objective"),
                     "edition": meta.get("edition"),
                     "actors": meta.get("actors", []),
-                    "score": round(float(hit.score), 4),
+                    "score": round(score_of, 4),
                 }
             )
         return out
