@@ -120,9 +120,10 @@ def _explain_category(actions: Sequence[Action], stat: StatedStatistic, ancestor
     retos = [c for a in pool for c in a.challenges]
     primary = sum(1 for c in retos if c.categories[:1] == (category,))
     return (
-        f"derived by keyword rules (ingest/data/challenge_categories.toml) over the {len(retos)} retos extracted "
+        f"derived by keyword rules (ingest/data/challenge_categories.toml), and a small model trained on the "
+        f"hand-labelled development retos where no rule applies, over the {len(retos)} retos extracted "
         f"(the Informe counts 326 after its own grouping, not printed per reto); a reto may get several categories: "
-        f"{primary} have this one as their primary category; see `migrakg evaluate` for the rules' accuracy"
+        f"{primary} have this one as their primary category; see `migrakg evaluate` for their accuracy"
     )
 
 
