@@ -15,6 +15,20 @@ from tests.conftest import free_port
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _wait_for(proc: subprocess.Popen, url: str, seconds: float) -> str:
+    """The body of ``url`` once the server answers it with 200 (fails if the server exits or is too slow)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.status == 200
+                return response.read().decode("utf-8")
+        except OSError:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, f"{url} did not answer in {seconds} s"
+            time.sleep(0.3)
+
+
 def test_serve_builds_first_then_answers(tmp_path):
     port = free_port()
     data = tmp_path / "data"
@@ -26,17 +40,7 @@ def test_serve_builds_first_then_answers(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    assert response.status == 200
-                    page = response.read().decode("utf-8")
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                assert time.monotonic() < deadline, "migrakg serve did not answer in 180 s"
-                time.sleep(0.5)
+        page = _wait_for(proc, f"http://127.0.0.1:{port}/", 180)
         assert "migrakg" in page
         assert (data / "current" / "manifest.json").is_file()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=remesas", timeout=10) as response:
@@ -79,16 +83,7 @@ def test_workers_share_the_port_and_stop_together(published):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=salud", timeout=5) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                assert time.monotonic() < deadline, "migrakg serve --workers 2 did not answer in 60 s"
-                time.sleep(0.3)
+        _wait_for(proc, f"http://127.0.0.1:{port}/api/search?q=salud", 60)
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         assert len(children) == 2, children
         for _ in range(20):  # both workers answer (each request goes to whichever accepts it)

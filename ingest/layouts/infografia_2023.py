@@ -24,6 +24,7 @@ NUMBER_WORDS = {"un": 1, "una": 1, "uno": 1, "ambas": 2, "ambos": 2, "dos": 2, "
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|un|una|uno|ambas|ambos|dos|tres)"
 _ACRONYM_RX = re.compile(r"\(([a-z]{3,9})\)")
 _SENTENCE_END = (".", ":", ";")
+_PAGE_START = re.compile(r" +[A-ZÁÉÍÓÚÑ]")  # a page, column or box start
 
 
 @dataclass(slots=True)
@@ -56,27 +57,44 @@ def _upper_acronyms(lines: Sequence[Line]) -> list[Line]:
 CLEANING_STEPS = (("lower-case acronyms", _upper_acronyms),)
 
 
-def _paragraphs(lines: Sequence[Line]) -> list[_Para]:
-    """Blank-separated blocks, re-joined while a block does not end a sentence (page and box breaks)."""
-    blocks: list[list[Line]] = []
+def _blocks(lines: Sequence[Line], split_at_page_starts: bool = False) -> list[list[Line]]:
+    """Blank-separated blocks, re-joined while a block does not end a sentence (page and box breaks).
+
+    With ``split_at_page_starts``, a line that starts with a space and a capital after a finished sentence also
+    opens a new block (a page, column or box start; the boxes need it, the headline figures do not).
+    """
+    raw: list[list[Line]] = []
     current: list[Line] = []
     for ln in lines:
         if ln.blank:
             if current:
-                blocks.append(current)
+                raw.append(current)
                 current = []
             continue
+        if (
+            split_at_page_starts
+            and current
+            and _PAGE_START.match(ln.text)
+            and current[-1].text.strip().endswith(_SENTENCE_END)
+        ):
+            raw.append(current)
+            current = []
         current.append(ln)
     if current:
-        blocks.append(current)
+        raw.append(current)
     merged: list[list[Line]] = []
-    for block in blocks:
+    for block in raw:
         if merged and not merged[-1][-1].text.strip().endswith(_SENTENCE_END):
             merged[-1] = merged[-1] + block
         else:
             merged.append(block)
+    return merged
+
+
+def _paragraphs(lines: Sequence[Line]) -> list[_Para]:
+    """:func:`_blocks` re-joined into text, with where each line starts in it."""
     out = []
-    for block in merged:
+    for block in _blocks(lines):
         # where each line's own text starts in the joined paragraph (after any de-hyphenation)
         offsets = [len(join_wrapped(block[: k + 1])) - len(join_wrapped([ln])) for k, ln in enumerate(block)]
         out.append(_Para(join_wrapped(block), block, offsets))
@@ -214,7 +232,6 @@ def _number_type_pairs(text: str) -> list[tuple[float, str, int]]:
 
 #: Box columns are narrow: their lines have about 25–32 characters, the body text's 45–50.
 BOX_LINE_WIDTH = 36
-_PAGE_START = re.compile(r" +[A-ZÁÉÍÓÚÑ]")
 _QUOTED = re.compile(r"“([^”]{4,})”")
 _DASH_TITLE = re.compile(r"^(.{8,}?)\s[–-]\s([A-ZÁÉÍÓÚÑ]{3,})\b")
 _NAMED = re.compile(r"^(?:(?:El|La|Los|Las)\s+)?(.{8,}?)\s\(([A-ZÁÉÍÓÚÑ]{3,9})\)")
@@ -222,32 +239,6 @@ _STATE_GOVERNMENTS = re.compile(r"\b[Ll]os gobiernos de (.+?) reporta|\b[Ee]l go
 _COORDINATED_BY = re.compile(r"\bcoordinad[oa] por (?:el |la )?(.+?)(?:,\s+para\b|\.|$)")
 _ARTICLE_SPLIT = re.compile(r",?\s+(?:y\s+)?(?:el|la|los|las)\s+|\s+y\s+(?:el|la)\s+")
 _FIGURE_SENTENCE = re.compile(r"\d")
-
-
-def _box_blocks(lines: Sequence[Line]) -> list[list[Line]]:
-    """Blank-separated blocks re-joined while a block does not end a sentence; a line that starts with a space
-    and a capital after a finished sentence opens a new block (a page, column or box start)."""
-    raw: list[list[Line]] = []
-    current: list[Line] = []
-    for ln in lines:
-        if ln.blank:
-            if current:
-                raw.append(current)
-                current = []
-            continue
-        if current and _PAGE_START.match(ln.text) and current[-1].text.strip().endswith(_SENTENCE_END):
-            raw.append(current)
-            current = []
-        current.append(ln)
-    if current:
-        raw.append(current)
-    merged: list[list[Line]] = []
-    for block in raw:
-        if merged and not merged[-1][-1].text.strip().endswith(_SENTENCE_END):
-            merged[-1] = merged[-1] + block
-        else:
-            merged.append(block)
-    return merged
 
 
 def _narrow(block: Sequence[Line]) -> bool:
@@ -263,7 +254,7 @@ def _box_texts(lines: Sequence[Line]) -> list[tuple[str, list[Line]]]:
     """The side boxes that describe a programme: runs of narrow blocks, each opened by a block that names one
     (a quoted programme name, a ``TITLE – ACTOR`` heading or a name introduced with its acronym)."""
     boxes: list[list[Line]] = []
-    for block in _box_blocks(lines):
+    for block in _blocks(lines, split_at_page_starts=True):
         if not _narrow(block):
             continue
         text = join_wrapped(block)
