@@ -46,7 +46,8 @@ def run(make_app: Callable[[], Any], host: str, port: int, threads: int = 8, wor
         if pid == 0:  # worker
             status = 0
             try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                # Ctrl-C reaches the whole process group: the parent alone decides, and stops the workers
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 _serve_in_this_process(make_app, sock, threads)
             except BaseException as exc:  # noqa: BLE001 - report and leave without running the parent's code

@@ -69,7 +69,8 @@ def test_an_index_from_an_older_version_is_not_current(published, tmp_path):
     assert not index_is_current(tmp_path / "missing")
 
 
-def test_workers_share_the_port_and_stop_together(published):
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+def test_workers_share_the_port_and_stop_together(published, stop):
     import os
     import signal
 
@@ -81,6 +82,7 @@ def test_workers_share_the_port_and_stop_together(published):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, as in a terminal
     )
     try:
         _wait_for(proc, f"http://127.0.0.1:{port}/api/search?q=salud", 60)
@@ -89,7 +91,10 @@ def test_workers_share_the_port_and_stop_together(published):
         for _ in range(20):  # both workers answer (each request goes to whichever accepts it)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/about", timeout=5) as response:
                 assert response.status == 200
-        proc.send_signal(signal.SIGTERM)
+        if stop == "sigterm":  # a supervisor stopping the server
+            proc.send_signal(signal.SIGTERM)
+        else:  # Ctrl-C in a terminal signals the whole foreground process group
+            os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=20) == 0
         for child in children:  # the server reaped its workers before it exited
             with pytest.raises(ProcessLookupError):
