@@ -597,3 +597,22 @@ def test_infographic_highlights_are_flagged_as_such(client, export_rows):
     key = next(r["id"].rsplit("/", 1)[-1] for r in highlights if r["title"] == "2x1 para Migrantes")
     page = client.get(f"/actions/{key}").get_data(as_text=True)
     assert "objective: inferred, not printed" in page and "2023-infografia.txt" in page
+
+
+def test_indexes_of_superseded_builds_are_closed(published, tmp_path):
+    from webapp import api_search
+
+    data_dir, _ = published
+    source = data_dir / "current" / "search"
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True})
+    opened = []
+    for i in range(api_search.KEEP_OPEN + 1):  # three publications in a row
+        copy = tmp_path / f"build-{i}" / "search"
+        shutil.copytree(source, copy)
+        app.config["SEARCH_INDEX_DIR"] = str(copy)
+        with app.app_context():
+            opened.append(api_search.get_index())
+    assert str((tmp_path / "build-0" / "search").resolve()) not in api_search._opened
+    assert opened[0].searcher.is_closed and not opened[-1].searcher.is_closed
+    with app.app_context():  # the newest is reused, not reopened
+        assert api_search.get_index() is opened[-1]

@@ -21,8 +21,15 @@ _lock = threading.Lock()
 _opened: dict[str, SearchIndex] = {}
 
 
+KEEP_OPEN = 2  # the published build's index and the one before it (requests may still be using it)
+
+
 def get_index() -> SearchIndex:
-    """The opened index of ``SEARCH_INDEX_DIR`` (opened once, then reused)."""
+    """The opened index of ``SEARCH_INDEX_DIR`` (opened once per published build, then reused).
+
+    When a new build is published the path resolves elsewhere and its index is opened; indexes older than
+    the previous one are closed.
+    """
     path = current_app.config.get("SEARCH_INDEX_DIR")
     if not path:
         raise SearchIndexError("SEARCH_INDEX_DIR is not configured")
@@ -32,6 +39,9 @@ def get_index() -> SearchIndex:
         if sx is None:
             sx = open_index(Path(path))
             _opened[key] = sx
+            while len(_opened) > KEEP_OPEN:
+                oldest = next(iter(_opened))
+                _opened.pop(oldest).close()
         return sx
 
 
