@@ -260,13 +260,12 @@ def memory_store(nquads: bytes) -> ox.Store:
     return store
 
 
-def backend_from_settings(store_path: str | os.PathLike[str] | None = None) -> SparqlBackend:
-    """The remote endpoint when ``MIGRAKG_SPARQL_ENDPOINT`` is set, else the embedded store at ``store_path``."""
-    from migrakg import settings
-
-    endpoint = settings.get("sparql_endpoint")
+def open_backend(
+    endpoint: str = "", update_endpoint: str = "", store_path: str | os.PathLike[str] | None = None
+) -> SparqlBackend:
+    """The remote ``endpoint`` when one is given, else the embedded store at ``store_path``."""
     if endpoint:
-        return RemoteBackend(endpoint, settings.get("sparql_update_endpoint"))
+        return RemoteBackend(endpoint, update_endpoint)
     if store_path is None:
         raise ValueError("no SPARQL endpoint configured and no store path given")
     return EmbeddedBackend(open_store(store_path))

@@ -10,8 +10,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrakg import __version__, settings
+
+if TYPE_CHECKING:
+    from graph.store import SparqlBackend
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -147,8 +151,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _backend(store: Path | None) -> SparqlBackend:
+    """The remote SPARQL endpoint of the settings when set, else the embedded store of the published build."""
+    from graph.store import open_backend
+
+    return open_backend(settings.get("sparql_endpoint"), settings.get("sparql_update_endpoint"), store)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    from graph.store import SparqlError, backend_from_settings
+    from graph.store import SparqlError
     from migrakg.query_output import render_results
 
     if args.file:
@@ -161,7 +172,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         raise UsageError("give a query or -f FILE")
     store = None if settings.get("sparql_endpoint") else _published(args) / "store"
-    backend = backend_from_settings(store)
+    backend = _backend(store)
     try:
         sys.stdout.write(render_results(backend, text, args.format))
     except SparqlError as exc:
@@ -174,13 +185,13 @@ def cmd_network(args: argparse.Namespace) -> int:
     import json
 
     from graph import network
-    from graph.store import SparqlError, backend_from_settings
+    from graph.store import SparqlError
 
     if args.objective is not None and not 1 <= args.objective <= 23:
         raise UsageError(f"--objective {args.objective}: GCM objectives are 1 to 23")
     store = None if settings.get("sparql_endpoint") else _published(args) / "store"
     try:
-        rows = network.fetch_participation(backend_from_settings(store), args.edition, args.objective)
+        rows = network.fetch_participation(_backend(store), args.edition, args.objective)
     except SparqlError as exc:
         _err(str(exc))
         return EXIT_USAGE
