@@ -597,6 +597,8 @@ def test_infographic_highlights_are_flagged_as_such(client, export_rows):
     key = next(r["id"].rsplit("/", 1)[-1] for r in highlights if r["title"] == "2x1 para Migrantes")
     page = client.get(f"/actions/{key}").get_data(as_text=True)
     assert "objective: inferred, not printed" in page and "2023-infografia.txt" in page
+    assert "inferido: el informe no lo imprime" in page
+    assert "inferido" not in client.get(f"/actions/{ACTION}").get_data(as_text=True)
 
 
 def test_indexes_of_superseded_builds_are_closed(published, tmp_path):

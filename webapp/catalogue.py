@@ -114,6 +114,11 @@ class Action:
     same_programme: tuple[str, ...]
     derivation: tuple[str, ...] = ()  # "field: method" notes of the values derived from the text
 
+    @property
+    def objective_inferred(self) -> bool:
+        """True when the report prints no objective for the action and it was inferred."""
+        return any(note.startswith("objective: inferred") for note in self.derivation)
+
 
 @dataclass
 class Catalogue:
