@@ -69,6 +69,11 @@ def test_link_invariants(corpus, links):
         ("2020-apf-o15-06", "2024-apf-o15-16"),  # Ventanillas de Salud
         ("2018-apf-o08-03", "2020-apf-o08-01", "2024-apf-o08-02"),  # Grupos Beta
         ("2020-apf-o03-03", "2024-apf-o03-05"),  # Programa Paisano → Héroes Paisanos
+        # linker v2 (development pairs): an acronym abbreviating its own name, a name of common words printed
+        # whole in a 2018 sentence, a head word ("Expedición de…") that names no programme
+        ("2020-apf-o07-01", "2024-apf-o07-13"),  # Oficiales de Protección a la Infancia (OPI)
+        ("2018-apf-o08-04", "2020-apf-o03-08"),  # Centro de Información y Asistencia a Mexicanos
+        ("2018-apf-o06-02", "2020-apf-o05-07"),  # Tarjeta de Visitante Trabajador Fronterizo
     ],
 )
 def test_known_programmes_are_linked(components, keys):

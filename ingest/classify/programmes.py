@@ -3,9 +3,16 @@
 For every pair of actions the linker scores (all in [0, 1]):
 
 * **title similarity** — cosine of the IDF-weighted sets of content words of the programme names (accent-folded,
-  lower case, stop words dropped, "niñas, niños y adolescentes" read as "NNA", as the reports also write it). A 2018
-  action has no title of its own (its "title" is the first sentence cut short), so its name is the first sentence of
-  its description;
+  lower case, stop words dropped, "niñas, niños y adolescentes" read as "NNA", as the reports also write it; head
+  words that say what is done with the programme — "Expedición de…", "Operación del…", "Implementación…" — left
+  out). A 2018 action has no title of its own (its "title" is the first sentence cut short), so its name is the
+  first sentence of its description. A name wholly inside the other (a 2018 sentence holding the programme's name,
+  a 2024 title that adds a component) counts as :data:`W_CONTAINED` when the names share a distinctive word, or
+  when the shorter name, of at least :data:`MIN_PHRASE` words, is printed word for word in the longer one
+  ("Centro de Información y Asistencia a Mexicanos" — common words, one name). For containment a name's own
+  acronym in parentheses is not counted when the other name prints none: it abbreviates the words already there
+  ("Oficiales de Protección a la Infancia (OPI)" in "OFICIALES DE PROTECCIÓN A LA INFANCIA Y ATENCIÓN…"), while
+  two different acronyms still mark two names;
 * **description similarity** — the same on the opening of the descriptions (editions often reprint it);
 * **shared acronym** — a programme acronym printed in parentheses in both names (``(PALE)``, ``(VAIM)``), not an
   institution's acronym;
@@ -29,12 +36,16 @@ from collections.abc import Callable, Sequence
 from ingest.records import Action, ProgrammeLink
 from ingest.text import fold_accents
 
-METHOD = "programme linker v1 (ingest/classify/programmes.py): name and description similarity, acronym, institution"
+METHOD = (
+    "programme linker v2 (ingest/classify/programmes.py): name containment and similarity, description similarity, "
+    "acronym, institution"
+)
 THRESHOLD = 0.45
 W_CONTAINED = 0.85  # a name wholly inside the other (a 2018 sentence holding the programme's name) counts for this
 MIN_CONTAINED_IDF = 4.5  # containment counts when the names share a distinctive word (idf ≥ this: "paisano")
 MIN_COSINE = 0.2  # pairs whose names share less (and no acronym) are not scored further
 W_DISTINCT = 0.3  # both names carry words of their own ("… BELICE" / "… COLOMBIA"): a sign of sibling programmes
+MIN_PHRASE = 4  # a name of this many content words found word for word in the other counts as contained
 SAME_NAME = 0.95  # name similarity from which two institutions reporting a distinctive name are not penalised
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -61,15 +72,31 @@ def programme_name(action: Action) -> str:
 _NNA = re.compile(r"\b(?:nin[ao]s,? (?:y )?nin[ao]s,? (?:y )?adolescentes|nin[ao]s y adolescentes|nnam?)\b")
 
 
-def _tokens(text: str) -> list[str]:
-    """Content words, accent-folded, lower case, a plural "-s" dropped (paisanos → paisano), "NNA" for children."""
+#: Words that say what is done with a programme, not which one ("Expedición de la Tarjeta…", "Operación del…").
+_HEAD_WORDS = frozenset(["expedicion", "operacion", "implementacion", "ejecucion", "realizacion", "instrumentacion"])
+
+
+def _tokens(text: str, names: bool = False) -> list[str]:
+    """Content words, accent-folded, lower case, a plural "-s" dropped (paisanos → paisano), "NNA" for children.
+
+    With ``names``, an acronym printed in parentheses (compared on its own) and the head words are left out."""
     words = _WORD.findall(_NNA.sub("nna", fold_accents(text).lower()))
+    if names:
+        words = [w for w in words if w not in _HEAD_WORDS]
     kept = [w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit()]
     return [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in kept]
 
 
 def _acronyms(text: str, institutional: set[str]) -> set[str]:
     return {m.group(1).upper() for m in _ACRONYM.finditer(text)} - institutional
+
+
+def _phrase_inside(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The shorter name, of at least :data:`MIN_PHRASE` words, printed word for word inside the longer one."""
+    if len(a) > len(b):
+        a, b = b, a
+    n = len(a)
+    return n >= MIN_PHRASE and any(b[k : k + n] == a for k in range(len(b) - n + 1))
 
 
 class _Vectors:
@@ -96,12 +123,16 @@ class _Vectors:
     def mass(self, words) -> float:
         return sum(self.idf.get(w, 0.0) for w in words)
 
-    def overlap(self, i: int, j: int) -> tuple[float, float]:
+    def overlap(self, i: int, j: int, own: tuple[set[str], set[str]] = (set(), set())) -> tuple[float, float]:
         """(containment, distinct): the IDF mass shared over the smaller name's mass, and the smaller of the two
-        names' own-word masses over the smaller name's mass (both sides naming something the other does not)."""
+        names' own-word masses over the smaller name's mass (both sides naming something the other does not).
+
+        ``own`` are words of each name left out of its mass when the other lacks them: a name's acronym in
+        parentheses abbreviates that name's own words ("Oficiales de Protección a la Infancia (OPI)")."""
         a, b = self.vecs[i], self.vecs[j]
         common = self.mass(w for w in a if w in b)
-        ta, tb = self.totals[i], self.totals[j]
+        ta = self.totals[i] - self.mass(w for w in own[0] if w in a and w not in b)
+        tb = self.totals[j] - self.mass(w for w in own[1] if w in b and w not in a)
         small = min(ta, tb) or 1.0
         return common / small, min(ta - common, tb - common) / small
 
@@ -143,9 +174,12 @@ def score_pairs(
     actions = sorted(actions, key=lambda a: a.key)
     institutional = institutional or set()
     names = [programme_name(a) for a in actions]
-    title_vec = _Vectors([_tokens(n) for n in names])
+    title_vec = _Vectors([_tokens(n, names=True) for n in names])
     desc_vec = _Vectors([_tokens(a.description[:400]) for a in actions])
     acronyms = [_acronyms(n, institutional) for n in names]
+    own_acronyms = [{m.group(1).lower() for m in _ACRONYM.finditer(n)} for n in names]
+    keys = [set(v) for v in title_vec.vecs]
+    seqs = [tuple(_tokens(_ACRONYM.sub(" ", n), names=True)) for n in names]
     families = [set() if a.actor_inferred else _family(a.actors, ancestors) for a in actions]
 
     # candidate pairs: share a name word of some weight, or an acronym
@@ -172,11 +206,13 @@ def score_pairs(
             continue
         cos = title_vec.cosine(i, j)
         acr = sorted(acronyms[i] & acronyms[j])
-        if cos < MIN_COSINE and not acr:
-            continue
-        contained, distinct = title_vec.overlap(i, j)
-        if title_vec.rarest_shared(i, j) < MIN_CONTAINED_IDF:  # only common words shared: no containment credit
-            contained = 0.0
+        # an acronym abbreviates its own name's words, unless both names print one (two acronyms: two names)
+        own = (set(), set()) if own_acronyms[i] and own_acronyms[j] else (own_acronyms[i], own_acronyms[j])
+        if cos < MIN_COSINE and not acr and not (keys[i] - own[0] <= keys[j] or keys[j] - own[1] <= keys[i]):
+            continue  # little shared, and neither name wholly inside the other
+        contained, distinct = title_vec.overlap(i, j, own)
+        if title_vec.rarest_shared(i, j) < MIN_CONTAINED_IDF and not _phrase_inside(seqs[i], seqs[j]):
+            contained = 0.0  # only common words shared, and not one whole name inside the other: no credit
         t = max(cos, W_CONTAINED * contained) - W_DISTINCT * distinct
         d = desc_vec.cosine(i, j)
         conf = 0.6 * t + 0.25 * d + (0.15 if acr else 0.0)
