@@ -80,6 +80,29 @@ def test_stored_model_was_trained_on_the_current_development_retos():
     assert "_test" not in model.trained_on
 
 
+def test_stored_action_type_model_was_trained_on_the_current_development_actions():
+    """Relabelling or extending actions_dev.csv needs `python -m ingest.classify.model` (the digest tells)."""
+    from ingest.classify.model import TRAINED, digest, load_model
+
+    model = load_model("action_types")
+    assert model is not None and set(model.labels) == set(ACTION_TYPE_SLUGS)
+    assert f"sha256:{digest(DATA / TRAINED['action_types'])}" in model.trained_on
+    assert "_test" not in model.trained_on
+
+
+def test_action_type_model_changes_are_in_the_method(monkeypatch):
+    import ingest.classify.action_types as at
+
+    _, plain = classify_action_types("TALLER DE CAPACITACIÓN", "Se capacitó al personal en derechos humanos.")
+    monkeypatch.setattr(at, "VETO", 1.1)  # every rule's type dropped, each named in the method
+    types, method = classify_action_types("TALLER DE CAPACITACIÓN", "Se capacitó al personal en derechos humanos.")
+    assert "capacitacion" in plain and "dropped capacitacion" in method and "capacitacion" not in types
+    monkeypatch.setattr(at, "VETO", 0.0)
+    monkeypatch.setattr(at, "ADD", 0.0)  # every other type added, with its probability
+    types, method = classify_action_types("Sin tipo", "Nada que ver.")
+    assert set(types) == set(ACTION_TYPE_SLUGS) and "no rule matched" in method and "added" in method
+
+
 def test_accents_and_case_do_not_matter():
     assert classify_challenge("DIFUSIÓN")[0] == classify_challenge("difusion")[0] == ("difusion-informacion",)
 

@@ -54,6 +54,7 @@ class LinearModel:
     weights: dict[str, dict[str, float]]  # feature → label → weight (only the non-negligible ones)
     trained_on: str  # the labelled file and its digest
     version: str
+    rows: dict[str, tuple[tuple[int, float], ...]]  # the weights as feature → (label index, weight), for inference
 
     def knows(self, text: str) -> bool:
         """Whether the text has any feature the model learnt a weight for (else its answer is only the prior)."""
@@ -61,11 +62,15 @@ class LinearModel:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability of every label for one text (one-vs-rest: they need not sum to 1; the ranking counts)."""
-        score = dict(self.bias)
+        score = [self.bias[label] for label in self.labels]
+        rows = self.rows
         for f in features(text):
-            for label, w in self.weights.get(f, {}).items():
-                score[label] += w
-        return {label: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s)))) for label, s in score.items()}
+            row = rows.get(f)
+            if row:
+                for j, w in row:
+                    score[j] += w
+        pairs = zip(self.labels, score, strict=True)
+        return {label: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s)))) for label, s in pairs}
 
 
 @cache
@@ -82,6 +87,7 @@ def load_model(name: str) -> LinearModel | None:
         weights={f: {data["labels"][j]: w for j, w in ws} for f, ws in data["weights"].items()},
         trained_on=data["trained_on"],
         version=data["version"],
+        rows={f: tuple((j, w) for j, w in ws) for f, ws in data["weights"].items()},
     )
 
 
@@ -140,7 +146,7 @@ def train(
 
 
 #: The models and the labelled development file each is trained on (the test files are never read).
-TRAINED: dict[str, str] = {"challenges": "challenges_dev.csv"}
+TRAINED: dict[str, str] = {"challenges": "challenges_dev.csv", "action_types": "actions_dev.csv"}
 
 #: Training settings, chosen on the development sets (a model trained on rounds 1-3 scored on round 4): L2 penalty,
 #: gradient steps, and the smallest weight kept (smaller ones change no decision there and triple the file).
@@ -172,14 +178,49 @@ def train_challenges(data_dir: Path) -> dict:
     }
 
 
+#: Action-type model settings, chosen by 5-fold cross-validation over the development actions (grouped by text) and
+#: on development round 5 with the rules and a model of rounds 1-4 (tests/data/README.md; bench/RESULTS.md).
+ACTION_L2 = 0.03
+ACTION_ITERATIONS = 800
+ACTION_VERSION = "action-type model v1: logistic regression on word stems and stem pairs"
+
+
+def train_action_types(data_dir: Path, corpus_dir: Path | None = None) -> dict:
+    """Fit the action-type model on the development actions (title and description opening, as the rules read
+    them, from the parsed corpus); the JSON document stored in :data:`MODEL_DIR`."""
+    import csv
+
+    from ingest.classify.action_types import ACTION_TYPE_SLUGS, model_text
+    from ingest.corpus import load_corpus
+
+    path = data_dir / TRAINED["action_types"]
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    corpus = load_corpus(corpus_dir or Path(__file__).resolve().parents[2] / "corpus")
+    actions = {a.key: a for a in corpus.actions}
+    texts = [model_text(actions[r["key"]].title, actions[r["key"]].description) for r in rows]
+    gold = [[x for x in r["action_types"].split("|") if x] for r in rows]
+    bias, weights = train(texts, gold, ACTION_TYPE_SLUGS, l2=ACTION_L2, iterations=ACTION_ITERATIONS, prune=PRUNE)
+    return {
+        "version": ACTION_VERSION,
+        "trained_on": f"tests/data/{path.name} sha256:{digest(path)} ({len(rows)} actions)",
+        "settings": {"stem": STEM, "l2": ACTION_L2, "iterations": ACTION_ITERATIONS, "prune": PRUNE},
+        "labels": list(ACTION_TYPE_SLUGS),
+        "bias": bias,
+        "weights": {f: [[ACTION_TYPE_SLUGS.index(lab), w] for lab, w in ws.items()] for f, ws in weights.items()},
+    }
+
+
 def main() -> int:
     """Train every model on its development file and write it to :data:`MODEL_DIR`."""
     from ingest.classify.evaluate import DEFAULT_DATA
 
-    doc = train_challenges(DEFAULT_DATA)
-    out = MODEL_DIR / "challenges_model.json"
-    out.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{out}: {len(doc['weights'])} features, trained on {doc['trained_on']}")
+    trained = (("challenges", train_challenges(DEFAULT_DATA)), ("action_types", train_action_types(DEFAULT_DATA)))
+    for name, doc in trained:
+        out = MODEL_DIR / f"{name}_model.json"
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        out.write_text(text, encoding="utf-8")
+        print(f"{out}: {len(doc['weights'])} features, trained on {doc['trained_on']}")
     return 0
 
 
