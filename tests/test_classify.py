@@ -287,10 +287,10 @@ def test_bad_label_file_is_a_clear_error(corpus, tmp_path):
 #: sets (the test figures are reported as measured); they only stop a rule change from silently making things worse.
 FLOORS = {
     "challenge_categories": 0.70,
-    "action_types": 0.60,
+    "action_types": 0.66,
     "populations": 0.75,
     "primary_population": 0.70,
-    "programme_links": 0.85,
+    "programme_links": 0.88,
 }
 
 
