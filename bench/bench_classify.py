@@ -2,8 +2,10 @@
 
 Run: python bench/bench_classify.py [--repeat 5]
 Loads the corpus once, then times (best and median of N, in one process) re-running on all its actions:
-action types + primary population + reto categories (``classify_action``), and the programme linker
-(``link_reports``). Target: well under 1 s together, so that the build stays within its 10 s.
+action types + primary population + reto categories (``classify_action``), the programme linker
+(``link_reports``) and the placement of actions whose report prints no objective (``place_actions``).
+Target: well under 1 s together, so that the build stays within its 10 s. Then prints how often the objective
+placement finds the printed objective of an action left out (over every action with a printed objective).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest.classify.derive import classify_action, link_reports
+from ingest.classify.objectives import leave_one_out_accuracy, place_actions
 from ingest.corpus import load_corpus
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -51,7 +54,20 @@ def main() -> None:
         linking.append(time.perf_counter() - t0)
     links = sum(len(r.programme_links) for r in reports)
     _row(f"programme linker ({links} links)", len(bare), linking)
-    _row("total", len(bare), [a + b for a, b in zip(per_action, linking, strict=True)])
+    printed = [a for a in corpus.actions if a.report != "2023-infografia"]
+    unplaced = [replace(a, objective=0) for a in corpus.actions if a.report == "2023-infografia"]
+    placing = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        place_actions(unplaced, printed)
+        placing.append(time.perf_counter() - t0)
+    _row(f"objective placement ({len(unplaced)} highlights)", len(unplaced), placing)
+    total = [a + b + c for a, b, c in zip(per_action, linking, placing, strict=True)]
+    _row("total", len(bare), total)
+    t0 = time.perf_counter()
+    accuracy = leave_one_out_accuracy(printed)
+    took = time.perf_counter() - t0
+    print(f"objective placement, leave-one-out over {len(printed)} printed objectives: {accuracy:.3f} ({took:.1f} s)")
 
 
 if __name__ == "__main__":
