@@ -301,18 +301,16 @@ def open_index(index_dir: Path) -> SearchIndex:
             for docnum in reader.postings(facet, term).all_ids():
                 per_doc[docnum].append(text)
         doc_facets[facet] = per_doc
-    editions = np.zeros(size, dtype=np.int32)
-    objectives = np.full(size, 99, dtype=np.int32)
-    keys: list[str] = [""] * size
-    for docnum, stored in reader.iter_docs():
-        meta = stored.get("meta") or {}
-        editions[docnum] = meta.get("edition") or 0
-        objectives[docnum] = meta.get("objective") or 99
-        keys[docnum] = stored.get("key", "")
+    # sort keys from the sortable columns (no stored document is unpickled at start-up)
+    editions = np.fromiter(reader.column_reader("edition_n"), dtype=np.int32, count=size)
+    objectives = np.fromiter(reader.column_reader("objective_n"), dtype=np.int32, count=size)
+    objectives[objectives == 0] = 99  # no objective: last
+    keys = list(reader.column_reader("key"))
     key_rank = np.empty(size, dtype=np.int32)
     key_rank[np.argsort(np.asarray(keys, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
+    live = frozenset(reader.all_doc_ids())
     engine = None
-    if size and size == len(set(reader.all_doc_ids())) and max(reader.all_doc_ids()) == size - 1:
+    if size and live == frozenset(range(size)):  # no deleted documents: docnums index the engine's arrays
         engine = TextEngine.load(
             index_dir,
             size,
@@ -330,7 +328,7 @@ def open_index(index_dir: Path) -> SearchIndex:
         display=sidecar.get("facets", {}),
         surface=sidecar.get("surface", {}),
         doc_facets=doc_facets,
-        all_docs=frozenset(reader.all_doc_ids()),
+        all_docs=live,
         engine=engine,
         whoosh_text=bool(sidecar.get("whoosh_text", True)),
         sort_keys={"edition": editions, "objective": objectives, "key": key_rank},

@@ -15,6 +15,7 @@ trained on (``tests/test_classify.py`` checks the digest, so a relabelled set ca
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
@@ -158,24 +159,12 @@ VERSION = "challenge model v1: logistic regression on word stems and stem pairs"
 
 def train_challenges(data_dir: Path) -> dict:
     """Fit the reto-category model on the development retos; the JSON document stored in :data:`MODEL_DIR`."""
-    import csv
-
     from ingest.classify.challenges import CATEGORY_SLUGS
 
     path = data_dir / TRAINED["challenges"]
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _rows(path)
     texts = [r["text"] for r in rows]
-    gold = [[x for x in r["categories"].split("|") if x] for r in rows]
-    bias, weights = train(texts, gold, CATEGORY_SLUGS, l2=L2, iterations=ITERATIONS, prune=PRUNE)
-    return {
-        "version": VERSION,
-        "trained_on": f"tests/data/{path.name} sha256:{digest(path)} ({len(rows)} retos)",
-        "settings": {"stem": STEM, "l2": L2, "iterations": ITERATIONS, "prune": PRUNE},
-        "labels": list(CATEGORY_SLUGS),
-        "bias": bias,
-        "weights": {f: [[CATEGORY_SLUGS.index(lab), w] for lab, w in ws.items()] for f, ws in weights.items()},
-    }
+    return _fit(path, rows, texts, "categories", CATEGORY_SLUGS, VERSION, "retos", L2, ITERATIONS)
 
 
 #: Action-type model settings, chosen by 5-fold cross-validation over the development actions (grouped by text) and
@@ -188,26 +177,45 @@ ACTION_VERSION = "action-type model v1: logistic regression on word stems and st
 def train_action_types(data_dir: Path, corpus_dir: Path | None = None) -> dict:
     """Fit the action-type model on the development actions (title and description opening, as the rules read
     them, from the parsed corpus); the JSON document stored in :data:`MODEL_DIR`."""
-    import csv
-
     from ingest.classify.action_types import ACTION_TYPE_SLUGS, model_text
     from ingest.corpus import load_corpus
 
     path = data_dir / TRAINED["action_types"]
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _rows(path)
     corpus = load_corpus(corpus_dir or Path(__file__).resolve().parents[2] / "corpus")
     actions = {a.key: a for a in corpus.actions}
     texts = [model_text(actions[r["key"]].title, actions[r["key"]].description) for r in rows]
-    gold = [[x for x in r["action_types"].split("|") if x] for r in rows]
-    bias, weights = train(texts, gold, ACTION_TYPE_SLUGS, l2=ACTION_L2, iterations=ACTION_ITERATIONS, prune=PRUNE)
+    return _fit(
+        path, rows, texts, "action_types", ACTION_TYPE_SLUGS, ACTION_VERSION, "actions", ACTION_L2, ACTION_ITERATIONS
+    )
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _fit(
+    path: Path,
+    rows: list[dict[str, str]],
+    texts: list[str],
+    column: str,
+    labels: Sequence[str],
+    version: str,
+    what: str,
+    l2: float,
+    iterations: int,
+) -> dict:
+    """Train on ``texts`` with the ``|``-separated labels of ``column``; the model's JSON document."""
+    gold = [[x for x in r[column].split("|") if x] for r in rows]
+    bias, weights = train(texts, gold, labels, l2=l2, iterations=iterations, prune=PRUNE)
     return {
-        "version": ACTION_VERSION,
-        "trained_on": f"tests/data/{path.name} sha256:{digest(path)} ({len(rows)} actions)",
-        "settings": {"stem": STEM, "l2": ACTION_L2, "iterations": ACTION_ITERATIONS, "prune": PRUNE},
-        "labels": list(ACTION_TYPE_SLUGS),
+        "version": version,
+        "trained_on": f"tests/data/{path.name} sha256:{digest(path)} ({len(rows)} {what})",
+        "settings": {"stem": STEM, "l2": l2, "iterations": iterations, "prune": PRUNE},
+        "labels": list(labels),
         "bias": bias,
-        "weights": {f: [[ACTION_TYPE_SLUGS.index(lab), w] for lab, w in ws.items()] for f, ws in weights.items()},
+        "weights": {f: [[labels.index(lab), w] for lab, w in ws.items()] for f, ws in weights.items()},
     }
 
 

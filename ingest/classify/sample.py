@@ -51,6 +51,19 @@ def title_tokens(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(fold_accents(text).lower()) if w not in _STOP and len(w) > 2)
 
 
+def _test_then_dev(
+    items: list[tuple[tuple, dict]], id_field: str, rng: random.Random, n_test: int, n_dev: int, more_dev: Sequence[int]
+) -> tuple[list[dict], list[dict]]:
+    """The test sample, then the development rounds, each drawn from what the earlier ones left."""
+    test = _strata_sample(items, n_test, rng)
+    chosen = {r[id_field] for r in test}
+    dev = _strata_sample([(s, r) for s, r in items if r[id_field] not in chosen], n_dev, rng)
+    for n in more_dev:
+        chosen |= {r[id_field] for r in dev}
+        dev += _strata_sample([(s, r) for s, r in items if r[id_field] not in chosen], n, rng)
+    return test, dev
+
+
 def sample_challenges(
     actions: Sequence[Action], n_test: int, n_dev: int, *more_dev: int
 ) -> tuple[list[dict], list[dict]]:
@@ -63,14 +76,7 @@ def sample_challenges(
         for i, ch in enumerate(a.challenges, start=1):
             row = {"id": f"{a.key}#{i}", "action": a.key, "edition": a.edition, "chapter": a.chapter, "text": ch.text}
             items.append(((a.edition, a.chapter), row))
-    rng = random.Random(SEED)
-    test = _strata_sample(items, n_test, rng)
-    chosen = {r["id"] for r in test}
-    dev = _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n_dev, rng)
-    for n in more_dev:
-        chosen |= {r["id"] for r in dev}
-        dev += _strata_sample([(s, r) for s, r in items if r["id"] not in chosen], n, rng)
-    return test, dev
+    return _test_then_dev(items, "id", random.Random(SEED), n_test, n_dev, more_dev)
 
 
 def _action_row(a: Action) -> dict:
@@ -87,14 +93,7 @@ def _action_row(a: Action) -> dict:
 def sample_actions(actions: Sequence[Action], n_test: int, n_dev: int, *more_dev: int) -> tuple[list[dict], list[dict]]:
     """Test and development samples of actions (title, description, results); ``more_dev`` as for retos."""
     items = [((a.edition, a.chapter), _action_row(a)) for a in actions]
-    rng = random.Random(SEED + 1)
-    test = _strata_sample(items, n_test, rng)
-    chosen = {r["key"] for r in test}
-    dev = _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n_dev, rng)
-    for n in more_dev:
-        chosen |= {r["key"] for r in dev}
-        dev += _strata_sample([(s, r) for s, r in items if r["key"] not in chosen], n, rng)
-    return test, dev
+    return _test_then_dev(items, "key", random.Random(SEED + 1), n_test, n_dev, more_dev)
 
 
 #: (test, development, later development rounds…) sizes of the labelled samples.
