@@ -122,6 +122,7 @@ def search_page() -> Any:
 
     # facet links are built here rather than in the template: up to 40 values × 9 facets per page
     lang = current_lang()
+    build_key = str(get_build().path)
     facets = []
     for name in SEARCH_FACETS:
         counts = result["facets"].get(name) or {}
@@ -130,7 +131,7 @@ def search_page() -> Any:
         values += [(v, 0) for v in chosen if v not in counts]
         if values:
             entries = [
-                FacetEntry(facet_url(name, v), _short_facet_label(cat, lang, name, v), n, v in chosen)
+                FacetEntry(facet_url(name, v), _short_facet_label(build_key, cat, lang, name, v), n, v in chosen)
                 for v, n in values[:FACET_VALUES_SHOWN]
             ]
             facets.append((name, entries, chosen))
@@ -192,9 +193,9 @@ FACET_VALUES_SHOWN = 40  # per facet: 12 in view, the rest under "más"
 _short_labels: dict[tuple[str, str, str, str], str] = {}
 
 
-def _short_facet_label(cat: Any, lang: str, name: str, value: str) -> str:
-    """:func:`_facet_label` cut to 48 characters, memoised per build and language."""
-    key = (str(get_build().path), lang, name, value)
+def _short_facet_label(build_key: str, cat: Any, lang: str, name: str, value: str) -> str:
+    """:func:`_facet_label` cut to 48 characters, memoised per build (``build_key``) and language."""
+    key = (build_key, lang, name, value)
     label = _short_labels.get(key)
     if label is None:
         label = _facet_label(name, value, cat, lang)
