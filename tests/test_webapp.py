@@ -618,3 +618,14 @@ def test_indexes_of_superseded_builds_are_closed(published, tmp_path):
     assert opened[0].searcher.is_closed and not opened[-1].searcher.is_closed
     with app.app_context():  # the newest is reused, not reopened
         assert api_search.get_index() is opened[-1]
+
+
+def test_bounded_cache_drops_the_least_recently_used():
+    from webapp.common import BoundedCache
+
+    cache = BoundedCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "a" is now the most recently used
+    cache.put("c", 3)
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3

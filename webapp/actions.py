@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
@@ -14,7 +13,7 @@ from search.index import SearchIndexError
 from search.query import SearchQueryError, similar
 from webapp.api_search import get_index
 from webapp.catalogue import Action, Catalogue
-from webapp.common import bad_request, cached_page, catalogue, guard_key, int_arg
+from webapp.common import BoundedCache, bad_request, cached_page, catalogue, guard_key, int_arg
 from webapp.published import get_build
 
 bp = Blueprint("actions", __name__)
@@ -70,24 +69,19 @@ def action_dict(cat: Catalogue, a: Action) -> dict[str, Any]:
     }
 
 
-_similar_lock = threading.Lock()
-_similar: dict[tuple[str, str], list[dict[str, Any]]] = {}
+_similar = BoundedCache(5000)
 
 
 def similar_to(key: str, n: int = 5) -> list[dict[str, Any]]:
     """Acciones similares from the search index, computed once per build and action."""
-    cache_key = (str(get_build().path), key)
-    with _similar_lock:
-        if cache_key in _similar:
-            return _similar[cache_key]
-    try:
-        found = similar(get_index(), key, n)
-    except (SearchQueryError, SearchIndexError):  # no index in this build: no similar actions
-        found = []
-    with _similar_lock:
-        if len(_similar) > 5000:
-            _similar.clear()
-        _similar[cache_key] = found
+    cache_key = (str(get_build().path), key, n)
+    found = _similar.get(cache_key)
+    if found is None:
+        try:
+            found = similar(get_index(), key, n)
+        except (SearchQueryError, SearchIndexError):  # no index in this build: no similar actions
+            found = []
+        _similar.put(cache_key, found)
     return found
 
 
@@ -114,23 +108,20 @@ def action_json(key: str) -> Response:
     return jsonify(action_dict(cat, a))
 
 
-_lines_lock = threading.Lock()
-_lines: dict[str, list[str]] = {}
+_lines = BoundedCache(16)
 
 
 def source_lines(file: str) -> list[str]:
     """The lines of a corpus text copied into the build (cached per build)."""
     build = get_build()
     path = build.path / "corpus" / file
-    key = str(path)
-    with _lines_lock:
-        if key not in _lines:
-            if not re.fullmatch(r"[\w.-]+\.txt", file) or not path.is_file():
-                abort(404)
-            if len(_lines) > 16:
-                _lines.clear()
-            _lines[key] = path.read_text(encoding="utf-8").splitlines()
-        return _lines[key]
+    lines = _lines.get(str(path))
+    if lines is None:
+        if not re.fullmatch(r"[\w.-]+\.txt", file) or not path.is_file():
+            abort(404)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        _lines.put(str(path), lines)
+    return lines
 
 
 @bp.get("/actions/<key>/source")

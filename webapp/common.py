@@ -105,6 +105,34 @@ def page_for(kind: str, key: str) -> str | None:
     return url_for(endpoint, **{arg: key})
 
 
+class BoundedCache:
+    """A thread-safe mapping of at most ``size`` entries; the least recently used is dropped first.
+
+    For values computed from a published build, which never changes: key them by the build's path.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        """The value kept for ``key`` (None when there is none)."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        """Keep ``value`` for ``key``, dropping the least recently used entries beyond ``size``."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 _pages_lock = threading.Lock()
 _pages: dict[str, OrderedDict[tuple[str, str, str], str]] = {}
 _page_bytes: dict[str, int] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import networkx as nx
@@ -12,7 +11,7 @@ from flask import Blueprint, render_template, request
 from graph.network import fetch_participation, institution_network
 from webapp.catalogue import CHAPTER_TYPES
 from webapp.charts import PALETTE
-from webapp.common import cached_page, catalogue, edition_arg, int_arg
+from webapp.common import BoundedCache, cached_page, catalogue, edition_arg, int_arg
 from webapp.published import get_build
 
 bp = Blueprint("network_page", __name__)
@@ -60,8 +59,7 @@ class Drawing:
     height: int
 
 
-_lock = threading.Lock()
-_cache: dict[tuple[str, int | None, int | None], Drawing] = {}
+_cache = BoundedCache(64)
 
 
 def _color(actor_type: str) -> str:
@@ -107,9 +105,9 @@ def draw(objective: int | None, edition: int | None) -> Drawing:
     """The laid-out network for the filters (cached per build and filters)."""
     build = get_build()
     key = (str(build.path), objective, edition)
-    with _lock:
-        if key in _cache:
-            return _cache[key]
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
     g = institution_network(fetch_participation(build.backend, edition, objective))
     isolated = [n for n in g if g.degree(n) == 0]
     g.remove_nodes_from(isolated)
@@ -147,10 +145,7 @@ def draw(objective: int | None, edition: int | None) -> Drawing:
         height = 0.0
     types = sorted({n.actor_type for n in nodes}, key=lambda t: TYPE_ORDER.index(t) if t in TYPE_ORDER else 99)
     drawing = Drawing(nodes, edges, len(isolated), {t: _color(t) for t in types}, round(height))
-    with _lock:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = drawing
+    _cache.put(key, drawing)
     return drawing
 
 

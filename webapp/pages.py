@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -17,7 +16,7 @@ from search.query import SearchQueryError, search
 from webapp.api_search import get_index
 from webapp.catalogue import CHAPTER_TYPES
 from webapp.charts import PALETTE, stacked_bars
-from webapp.common import cached_page, catalogue, edition_arg, int_arg
+from webapp.common import BoundedCache, cached_page, catalogue, edition_arg, int_arg
 from webapp.i18n import current_lang
 from webapp.published import get_build
 
@@ -153,28 +152,21 @@ def search_page() -> Any:
     return (html, 400) if error else html
 
 
-_search_lock = threading.Lock()
-_search_cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
 SEARCH_CACHE_SIZE = 1024
+_search_cache = BoundedCache(SEARCH_CACHE_SIZE)
 
 
 def cached_search(q: str, filters: dict[str, list[str]], page: int, sort: str) -> dict[str, Any]:
     """:func:`search.query.search` with a bounded LRU cache per build (a published build never changes)."""
     key = (str(get_build().path), q, tuple(sorted((k, tuple(v)) for k, v in filters.items())), page, sort)
-    with _search_lock:
-        hit = _search_cache.get(key)
-        if hit is not None:
-            _search_cache.move_to_end(key)
+    hit = _search_cache.get(key)
     if hit is None:
         hit = search(get_index(), q, filters, page=page, per_page=PER_PAGE, sort=sort)
         for h in hit["hits"]:  # whoosh may highlight only a fragment of a long title: then show it whole
             whole = " ".join(str(h.get("title", "")).split())
             if " ".join(Markup(h.get("title_html", "")).striptags().split()) != whole:
                 h["title_html"] = escape(h.get("title", ""))
-        with _search_lock:
-            _search_cache[key] = hit
-            while len(_search_cache) > SEARCH_CACHE_SIZE:
-                _search_cache.popitem(last=False)
+        _search_cache.put(key, hit)
     return hit  # shared: read-only from here on
 
 
@@ -190,7 +182,7 @@ class FacetEntry(NamedTuple):
 FACET_VALUES_SHOWN = 40  # per facet: 12 in view, the rest under "más"
 
 
-_short_labels: dict[tuple[str, str, str, str], str] = {}
+_short_labels = BoundedCache(8192)
 
 
 def _short_facet_label(build_key: str, cat: Any, lang: str, name: str, value: str) -> str:
@@ -200,9 +192,7 @@ def _short_facet_label(build_key: str, cat: Any, lang: str, name: str, value: st
     if label is None:
         label = _facet_label(name, value, cat, lang)
         label = label if len(label) <= 48 else label[:47] + "…"
-        if len(_short_labels) > 8192:
-            _short_labels.clear()
-        _short_labels[key] = label
+        _short_labels.put(key, label)
     return label
 
 
